@@ -1,0 +1,61 @@
+using Grpc.Core;
+
+namespace ConductorMesh.ServiceDefaults.Grpc;
+
+/// <summary>Input checks that refuse with INVALID_ARGUMENT and name the field, as every RPC must.</summary>
+public static class Check
+{
+    public static RpcException Invalid(string field, string problem) =>
+        new(new Status(StatusCode.InvalidArgument, $"{field}: {problem}"));
+
+    public static RpcException NotFound(string what) => new(new Status(StatusCode.NotFound, what));
+
+    public static RpcException Precondition(string why) => new(new Status(StatusCode.FailedPrecondition, why));
+
+    /// <summary>A required text, trimmed, of <paramref name="min"/> to <paramref name="max"/> characters.</summary>
+    public static string Text(string? value, string field, int max, int min = 1)
+    {
+        var trimmed = (value ?? "").Trim();
+        if (trimmed.Length < min)
+        {
+            throw Invalid(field, min == 1 ? "is required" : $"needs at least {min} characters");
+        }
+        if (trimmed.Length > max)
+        {
+            throw Invalid(field, $"is longer than {max} characters");
+        }
+        if (trimmed.Any(c => char.IsControl(c) && c is not '\n' and not '\r' and not '\t'))
+        {
+            throw Invalid(field, "contains control characters");
+        }
+        return trimmed;
+    }
+
+    /// <summary>An optional text: empty stays empty, otherwise as <see cref="Text"/>.</summary>
+    public static string OptionalText(string? value, string field, int max) =>
+        string.IsNullOrWhiteSpace(value) ? "" : Text(value, field, max);
+
+    public static Guid Id(string? value, string field)
+    {
+        if (string.IsNullOrWhiteSpace(value))
+        {
+            throw Invalid(field, "is required");
+        }
+        return Guid.TryParse(value.Trim(), out var id) ? id : throw Invalid(field, $"'{Shorten(value)}' is not a valid id");
+    }
+
+    public static T Defined<T>(T value, string field) where T : struct, Enum =>
+        Enum.IsDefined(value) && Convert.ToInt32(value) != 0
+            ? value
+            : throw Invalid(field, $"must be one of {string.Join(", ", Enum.GetNames<T>().Skip(1))}");
+
+    public static int PageSize(int requested, int fallback = 50, int max = 200) => requested switch
+    {
+        0 => fallback,
+        < 0 => throw Invalid("page_size", "must not be negative"),
+        _ when requested > max => throw Invalid("page_size", $"must be at most {max}"),
+        _ => requested,
+    };
+
+    private static string Shorten(string value) => value.Length <= 40 ? value : value[..40] + "...";
+}

@@ -1,0 +1,31 @@
+using ConductorMesh.ServiceDefaults.Grpc;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Microsoft.Extensions.Hosting;
+
+public static class GrpcExtensions
+{
+    /// <summary>gRPC with the shared error mapping, server reflection and grpc.health.v1 fed by the health checks.</summary>
+    public static IServiceCollection AddMeshGrpc(this IServiceCollection services)
+    {
+        services.AddGrpc(o =>
+        {
+            o.Interceptors.Add<ErrorMappingInterceptor>();
+            o.MaxReceiveMessageSize = 4 * 1024 * 1024;
+        });
+        services.AddGrpcReflection();
+        services.AddGrpcHealthChecks();
+        return services;
+    }
+
+    /// <summary>Maps the service's API with reflection, grpc.health.v1 and the HTTP health endpoints.</summary>
+    public static WebApplication MapMeshGrpc<TService>(this WebApplication app) where TService : class
+    {
+        app.MapGrpcService<TService>();
+        app.MapGrpcReflectionService();
+        app.MapGrpcHealthChecksService();
+        app.MapDefaultEndpoints();
+        return app;
+    }
+}

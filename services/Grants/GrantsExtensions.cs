@@ -1,0 +1,18 @@
+using ConductorMesh.Grants.Data;
+using ConductorMesh.Voting.V1;
+
+namespace ConductorMesh.Grants;
+
+public static class GrantsExtensions
+{
+    public static IHostApplicationBuilder AddGrants(this IHostApplicationBuilder builder)
+    {
+        builder.AddMeshDatabase("grantsdb");
+        builder.AddMeshMessaging("grants", typeof(GrantsExtensions).Assembly);
+        builder.Services.AddMeshGrpc();
+        builder.Services.AddSingleton<GrantsStore>();
+        // Final tallies are a synchronous question to Voting, resolved by service discovery.
+        builder.Services.AddGrpcClient<VotingApi.VotingApiClient>(o => o.Address = new Uri("http://voting"));
+        return builder;
+    }
+}

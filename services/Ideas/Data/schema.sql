@@ -1,0 +1,33 @@
+CREATE TABLE IF NOT EXISTS ideas (
+    id               uuid PRIMARY KEY,
+    cycle_id         uuid        NOT NULL,
+    program_id       uuid        NOT NULL,
+    title            text        NOT NULL,
+    description      text        NOT NULL,
+    category         text        NOT NULL,
+    tier             text        NOT NULL,
+    author_member_id text        NOT NULL,
+    status           text        NOT NULL,
+    rejection_reason text        NOT NULL DEFAULT '',
+    idempotency_key  text,
+    created_at       timestamptz NOT NULL DEFAULT clock_timestamp(),
+    updated_at       timestamptz NOT NULL DEFAULT clock_timestamp(),
+    UNIQUE (author_member_id, idempotency_key)
+);
+CREATE INDEX IF NOT EXISTS ideas_by_cycle ON ideas (cycle_id, created_at, id);
+
+-- Accepted submissions per cycle; incremented only below the cap, so the cap holds under concurrency.
+CREATE TABLE IF NOT EXISTS cycle_submissions (
+    cycle_id uuid PRIMARY KEY,
+    accepted int NOT NULL
+);
+
+-- Every status change: who made it and when.
+CREATE TABLE IF NOT EXISTS idea_history (
+    idea_id uuid        NOT NULL REFERENCES ideas (id),
+    status  text        NOT NULL,
+    actor   text        NOT NULL,
+    note    text        NOT NULL DEFAULT '',
+    at      timestamptz NOT NULL DEFAULT clock_timestamp()
+);
+CREATE INDEX IF NOT EXISTS idea_history_by_idea ON idea_history (idea_id, at);

@@ -1,0 +1,10 @@
+using ConductorMesh.Ideas;
+using ConductorMesh.Ideas.Grpc;
+
+var builder = WebApplication.CreateBuilder(args);
+builder.AddServiceDefaults();
+builder.AddIdeas();
+
+var app = builder.Build();
+app.MapMeshGrpc<IdeasService>();
+app.Run();
