@@ -16,9 +16,13 @@ public static class Check
     public static string Text(string? value, string field, int max, int min = 1)
     {
         var trimmed = (value ?? "").Trim();
+        if (trimmed.Length == 0)
+        {
+            throw Invalid(field, "is required");
+        }
         if (trimmed.Length < min)
         {
-            throw Invalid(field, min == 1 ? "is required" : $"needs at least {min} characters");
+            throw Invalid(field, $"needs at least {min} characters");
         }
         if (trimmed.Length > max)
         {

@@ -1,0 +1,82 @@
+using ConductorMesh.AppHost.Hosting;
+using ConductorMesh.AppHost.Resources;
+using ConductorMesh.Grants.V1;
+using ConductorMesh.Ideas.V1;
+using ConductorMesh.Voting.V1;
+using Grpc.Net.Client;
+
+namespace ConductorMesh.AppHost.Demo;
+
+/// <summary>
+/// A small program to explore on first start: one open cycle with the default tiers, two ideas
+/// in every category (one of them still waiting for moderation) and some votes.
+/// </summary>
+public static class DemoProgram
+{
+    private static readonly (string Title, Category Category, string Tier)[] Ideas =
+    [
+        ("Free dental checkups at the Eastside clinic", Category.Health, "25k"),
+        ("Defibrillators for every youth sports field", Category.Health, "5k"),
+        ("Murals by teenagers on the old rail bridge", Category.ArtsAndCulture, "5k"),
+        ("A touring puppet theatre for rural libraries", Category.ArtsAndCulture, "50k"),
+        ("Winter beds at the downtown shelter", Category.FoodAndShelter, "250k"),
+        ("A community fridge on Main Street", Category.FoodAndShelter, "5k"),
+        ("Planting 2,000 trees along the river", Category.ThePlanet, "50k"),
+        ("Solar panels for the food bank", Category.ThePlanet, "25k"),
+        ("Lighting the path through Miller Park", Category.Neighborhoods, "25k"),
+        ("A tool library for the north end", Category.Neighborhoods, "5k"),
+        ("After-school robotics for 200 kids", Category.Education, "50k"),
+        ("Reading tutors in every elementary school", Category.Education, "250k"),
+    ];
+
+    public static async Task LoadOnceAsync(DistributedApplication app, CancellationToken ct)
+    {
+        var marker = Path.Combine(app.Settings.StateDirectory, "demo-program.txt");
+        if (File.Exists(marker))
+        {
+            Console.WriteLine(await File.ReadAllTextAsync(marker, ct));
+            return;
+        }
+        using var grantsChannel = GrpcChannel.ForAddress(app.Resource<ProjectResource>("grants").Url);
+        using var ideasChannel = GrpcChannel.ForAddress(app.Resource<ProjectResource>("ideas").Url);
+        using var votingChannel = GrpcChannel.ForAddress(app.Resource<ProjectResource>("voting").Url);
+        var grants = new GrantsApi.GrantsApiClient(grantsChannel);
+        var ideas = new IdeasApi.IdeasApiClient(ideasChannel);
+        var voting = new VotingApi.VotingApiClient(votingChannel);
+
+        var program = await grants.CreateProgramAsync(new CreateProgramRequest { Name = "Community Refresh (demo)", Currency = "USD", BudgetMinor = 15_600_000_00 }, cancellationToken: ct);
+        var cycle = await grants.OpenCycleAsync(new OpenCycleRequest { ProgramId = program.Id, Name = DateTime.UtcNow.ToString("yyyy-MM") }, cancellationToken: ct);
+        var approved = new List<Idea>();
+        foreach (var (idea, i) in Ideas.Select((idea, i) => (idea, i)))
+        {
+            var submitted = await ideas.SubmitIdeaAsync(new SubmitIdeaRequest
+            {
+                CycleId = cycle.Id,
+                Title = idea.Title,
+                Description = $"{idea.Title}: a demo idea of the {idea.Category} category.",
+                Category = idea.Category,
+                Tier = idea.Tier,
+                AuthorMemberId = $"demo-member-{i % 4 + 1}",
+                IdempotencyKey = $"demo-{i}",
+            }, cancellationToken: ct);
+            if (i != Ideas.Length - 1)
+            {
+                approved.Add(await ideas.ApproveIdeaAsync(new ApproveIdeaRequest { IdeaId = submitted.Id, ModeratorId = "demo-moderator" }, cancellationToken: ct));
+            }
+        }
+        // Voter n votes for the first n approved ideas, so earlier ideas lead.
+        for (var voter = 1; voter <= 8; voter++)
+        {
+            foreach (var idea in approved.Take(voter))
+            {
+                await voting.CastVoteAsync(new CastVoteRequest { VoterId = $"demo-voter-{voter}", IdeaId = idea.Id, Channel = VoteChannel.Web }, cancellationToken: ct);
+            }
+        }
+        var summary = $"""
+            Demo program loaded: program_id {program.Id}, open cycle_id {cycle.Id}
+              {approved.Count} ideas in the vote, 1 waiting for moderation, 36 votes cast.
+            """;
+        await File.WriteAllTextAsync(marker, summary, ct);
+        Console.WriteLine(summary);
+    }
+}

@@ -1,0 +1,63 @@
+using System.Reflection;
+
+namespace ConductorMesh.AppHost.Hosting;
+
+/// <summary>
+/// Where the AppHost keeps state and which ports it uses. Each default port can be overridden
+/// with an environment variable MESH_&lt;RESOURCE&gt;_PORT (MESH_IDEAS_PORT=7201).
+/// </summary>
+public sealed class AppHostSettings
+{
+    public static readonly IReadOnlyDictionary<string, int> DefaultPorts = new Dictionary<string, int>
+    {
+        ["ideas"] = 7101,
+        ["voting"] = 7102,
+        ["grants"] = 7103,
+        ["community"] = 7104,
+        ["postgres"] = 55432,
+        ["redis"] = 56379,
+        ["messaging"] = 55672,
+        ["messaging-dist"] = 55772,
+        ["messaging-epmd"] = 55872,
+        ["dashboard"] = 18888,
+    };
+
+    public required string StateDirectory { get; init; }
+
+    /// <summary>Ports chosen by the kernel instead of the defaults, for test runs beside a running system.</summary>
+    public bool UseFreePorts { get; init; }
+
+    /// <summary>Trades crash safety for speed (no fsync); for throw-away test servers only.</summary>
+    public bool Ephemeral { get; init; }
+
+    public TimeSpan StartTimeout { get; init; } = TimeSpan.FromSeconds(120);
+    public TimeSpan StopGrace { get; init; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>Connection strings of existing servers to use instead of starting our own.</summary>
+    public Func<string, string?> ExistingConnectionString { get; init; } =
+        name => Environment.GetEnvironmentVariable($"ConnectionStrings__{name}");
+
+    private readonly Dictionary<string, int> ports = [];
+
+    public int Port(string resource)
+    {
+        lock (ports)
+        {
+            if (!ports.TryGetValue(resource, out var port))
+            {
+                var overridden = Environment.GetEnvironmentVariable($"MESH_{resource.ToUpperInvariant().Replace('-', '_')}_PORT");
+                port = UseFreePorts ? FreePort.Next() : overridden is not null ? int.Parse(overridden) : DefaultPorts[resource];
+                ports[resource] = port;
+            }
+            return port;
+        }
+    }
+
+    public static string RepoRoot => Metadata("RepoRoot");
+
+    /// <summary>The build configuration the AppHost was built in; services run from the same.</summary>
+    public static string Configuration => Metadata("Configuration");
+
+    private static string Metadata(string key) =>
+        typeof(AppHostSettings).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == key).Value!;
+}

@@ -1,0 +1,177 @@
+namespace ConductorMesh.AppHost.Hosting;
+
+/// <summary>
+/// Something the AppHost runs or uses: a server it starts from the machine's binaries, an
+/// existing server named by a connection string, or a service. Resources that run a process
+/// are restarted with back-off when the process exits without being asked to.
+/// </summary>
+public abstract class Resource(string name, string kind, AppHostSettings settings)
+{
+    private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(30);
+    private readonly List<Resource> waits = [];
+    private ManagedProcess? process;
+    private Task? supervision;
+    private volatile bool stopping;
+
+    public string Name => name;
+    public string Kind => kind;
+    public ResourceState State { get; private set; } = ResourceState.NotStarted;
+    public int Restarts { get; private set; }
+    public int? ProcessId => process?.Id;
+    public DateTime? StartedAt { get; private set; }
+    public IReadOnlyList<Resource> Waits => waits;
+    public string LogPath => Path.Combine(Settings.StateDirectory, "logs", $"{Name}.log");
+    protected AppHostSettings Settings => settings;
+
+    /// <summary>Where partners and tools reach it, for the resource table.</summary>
+    public abstract string Endpoint { get; }
+
+    /// <summary>True when the resource is an existing server: nothing to start or stop.</summary>
+    public virtual bool IsExternal => false;
+
+    public event Action<Resource>? StateChanged;
+
+    public void WaitFor(Resource other)
+    {
+        if (!waits.Contains(other))
+        {
+            waits.Add(other);
+        }
+    }
+
+    /// <summary>What to run; null for resources that run nothing.</summary>
+    protected abstract ProcessSpec? CreateSpec();
+
+    /// <summary>One-time preparation before the first start (folders, initdb).</summary>
+    protected virtual Task PrepareAsync(CancellationToken ct) => Task.CompletedTask;
+
+    /// <summary>Work once healthy after each start (databases, users).</summary>
+    protected virtual Task AfterHealthyAsync(CancellationToken ct) => Task.CompletedTask;
+
+    /// <summary>Cleanup after the process stopped (helpers it left behind).</summary>
+    protected virtual Task AfterStoppedAsync() => Task.CompletedTask;
+
+    public abstract Task<bool> IsHealthyAsync(CancellationToken ct);
+
+    public async Task StartAsync(CancellationToken ct)
+    {
+        stopping = false;
+        Set(ResourceState.Waiting);
+        foreach (var dependency in waits)
+        {
+            await dependency.WaitUntilHealthyAsync(ct);
+        }
+        Set(ResourceState.Starting);
+        Directory.CreateDirectory(Path.GetDirectoryName(LogPath)!);
+        await PrepareAsync(ct);
+        if (CreateSpec() is { } spec)
+        {
+            Launch(spec);
+            supervision = SuperviseAsync(spec);
+        }
+        await WaitUntilHealthyAsync(ct);
+        await AfterHealthyAsync(ct);
+    }
+
+    public async Task WaitUntilHealthyAsync(CancellationToken ct)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        timeout.CancelAfter(Settings.StartTimeout);
+        while (!await IsHealthyAsync(timeout.Token))
+        {
+            if (State is ResourceState.FailedToStart or ResourceState.Stopped)
+            {
+                throw new InvalidOperationException($"{Name} is {State}; see {LogPath}");
+            }
+            try
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(250), timeout.Token);
+            }
+            catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+            {
+                throw new TimeoutException($"{Name} was not healthy within {Settings.StartTimeout.TotalSeconds}s; see {LogPath}");
+            }
+        }
+        if (State is ResourceState.Starting or ResourceState.Unhealthy)
+        {
+            Set(ResourceState.Running);
+        }
+    }
+
+    /// <summary>Reads health once and records it, for the resource table.</summary>
+    public async Task RefreshHealthAsync(CancellationToken ct)
+    {
+        if (State is ResourceState.Running or ResourceState.Unhealthy)
+        {
+            Set(await IsHealthyAsync(ct) ? ResourceState.Running : ResourceState.Unhealthy);
+        }
+    }
+
+    public async Task StopAsync()
+    {
+        stopping = true;
+        if (process is { } running)
+        {
+            Set(ResourceState.Stopping);
+            await running.StopAsync(Settings.StopGrace);
+            if (supervision is not null)
+            {
+                await supervision;
+            }
+            await AfterStoppedAsync();
+            process = null;
+            supervision = null;
+        }
+        Set(ResourceState.Stopped);
+    }
+
+    public async Task RestartAsync(CancellationToken ct)
+    {
+        await StopAsync();
+        await StartAsync(ct);
+    }
+
+    private void Launch(ProcessSpec spec)
+    {
+        process = ManagedProcess.Start(spec, LogPath);
+        StartedAt = DateTime.UtcNow;
+    }
+
+    // Restarts a process that exits on its own, waiting longer after each quick crash.
+    private async Task SuperviseAsync(ProcessSpec spec)
+    {
+        var backoff = TimeSpan.FromSeconds(1);
+        while (true)
+        {
+            var current = process!;
+            await current.Exited;
+            if (stopping)
+            {
+                await current.DisposeAsync();
+                return;
+            }
+            Set(ResourceState.Exited);
+            var ranFor = DateTime.UtcNow - StartedAt!.Value;
+            backoff = ranFor > MaxBackoff ? TimeSpan.FromSeconds(1) : TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, MaxBackoff.Ticks));
+            await current.DisposeAsync();
+            await Task.Delay(backoff);
+            if (stopping)
+            {
+                return;
+            }
+            Restarts++;
+            Launch(spec);
+            Set(ResourceState.Starting);
+            _ = WaitUntilHealthyAsync(CancellationToken.None).ContinueWith(_ => { }, TaskScheduler.Default);
+        }
+    }
+
+    protected void Set(ResourceState state)
+    {
+        if (State != state)
+        {
+            State = state;
+            StateChanged?.Invoke(this);
+        }
+    }
+}

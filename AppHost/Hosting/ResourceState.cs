@@ -1,0 +1,14 @@
+namespace ConductorMesh.AppHost.Hosting;
+
+public enum ResourceState
+{
+    NotStarted,
+    Waiting,
+    Starting,
+    Running,
+    Unhealthy,
+    Exited,
+    Stopping,
+    Stopped,
+    FailedToStart,
+}

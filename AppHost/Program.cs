@@ -1,0 +1,43 @@
+using System.Runtime.InteropServices;
+using ConductorMesh.AppHost;
+using ConductorMesh.AppHost.Demo;
+using ConductorMesh.AppHost.Hosting;
+
+var settings = new AppHostSettings { StateDirectory = Path.Combine(AppHostSettings.RepoRoot, ".mesh") };
+if (args.Contains("--fresh") && Directory.Exists(settings.StateDirectory))
+{
+    Console.WriteLine($"--fresh: removing {settings.StateDirectory}");
+    Directory.Delete(settings.StateDirectory, recursive: true);
+}
+
+await using var app = Mesh.Build(settings);
+using var stop = new CancellationTokenSource();
+Console.CancelKeyPress += (_, e) => { e.Cancel = true; stop.Cancel(); };
+using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => { c.Cancel = true; stop.Cancel(); });
+foreach (var resource in app.Resources)
+{
+    resource.StateChanged += r => Console.WriteLine($"{DateTime.Now:HH:mm:ss} {r.Name,-10} {r.State}");
+}
+
+try
+{
+    await app.StartAsync(stop.Token);
+    Console.WriteLine();
+    Console.WriteLine(app.Table());
+    Console.WriteLine();
+    await DemoProgram.LoadOnceAsync(app, stop.Token);
+    Console.WriteLine($"Logs: {Path.Combine(settings.StateDirectory, "logs")}/<resource>.log. Press Ctrl+C to stop everything.");
+    await app.MonitorAsync(stop.Token);
+}
+catch (Exception e) when (e is not OperationCanceledException || !stop.IsCancellationRequested)
+{
+    Console.Error.WriteLine($"ConductorMesh could not start: {e.Message}");
+    Environment.ExitCode = 1;
+}
+catch (OperationCanceledException)
+{
+    // Ctrl+C while starting.
+}
+Console.WriteLine("Stopping...");
+await app.StopAsync();
+Console.WriteLine("Stopped; no process is left running.");

@@ -1,0 +1,74 @@
+using ConductorMesh.AppHost;
+using ConductorMesh.AppHost.Hosting;
+using ConductorMesh.AppHost.Resources;
+using ConductorMesh.Community.V1;
+using ConductorMesh.Grants.V1;
+using ConductorMesh.Ideas.V1;
+using ConductorMesh.Voting.V1;
+using Grpc.Net.Client;
+
+namespace ConductorMesh.IntegrationTests;
+
+/// <summary>
+/// The whole system, wired exactly as <c>./mesh up</c> wires it, on free ports in a temporary
+/// folder: started once for the test run and removed after it.
+/// </summary>
+public sealed class MeshFixture : IAsyncLifetime
+{
+    private readonly Dictionary<string, GrpcChannel> channels = [];
+    private string stateDirectory = "";
+
+    public DistributedApplication App { get; private set; } = null!;
+
+    public GrantsApi.GrantsApiClient Grants => new(Channel("grants"));
+    public IdeasApi.IdeasApiClient Ideas => new(Channel("ideas"));
+    public VotingApi.VotingApiClient Voting => new(Channel("voting"));
+    public CommunityApi.CommunityApiClient Community => new(Channel("community"));
+
+    public async Task InitializeAsync()
+    {
+        stateDirectory = Directory.CreateTempSubdirectory("conductormesh-test-").FullName;
+        // The servers run as their own system users when the tests run as root; they must reach the folder.
+        if (!OperatingSystem.IsWindows())
+        {
+            File.SetUnixFileMode(stateDirectory, (UnixFileMode)Convert.ToInt32("755", 8));
+        }
+        App = Mesh.Build(new AppHostSettings
+        {
+            StateDirectory = stateDirectory,
+            UseFreePorts = true,
+            Ephemeral = true,
+            ExistingConnectionString = _ => null,
+        });
+        await App.StartAsync(CancellationToken.None);
+    }
+
+    public async Task DisposeAsync()
+    {
+        foreach (var channel in channels.Values)
+        {
+            channel.Dispose();
+        }
+        await App.StopAsync();
+        Directory.Delete(stateDirectory, recursive: true);
+    }
+
+    private GrpcChannel Channel(string service)
+    {
+        lock (channels)
+        {
+            if (!channels.TryGetValue(service, out var channel))
+            {
+                channel = GrpcChannel.ForAddress(App.Resource<ProjectResource>(service).Url);
+                channels[service] = channel;
+            }
+            return channel;
+        }
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class MeshCollection : ICollectionFixture<MeshFixture>
+{
+    public const string Name = "mesh";
+}

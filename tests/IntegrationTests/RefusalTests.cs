@@ -1,0 +1,93 @@
+using ConductorMesh.Grants.V1;
+using ConductorMesh.Ideas.V1;
+using ConductorMesh.Voting.V1;
+using Grpc.Core;
+
+namespace ConductorMesh.IntegrationTests;
+
+/// <summary>Bad requests get the right status and a message that names what to fix, and change nothing.</summary>
+[Collection(MeshCollection.Name)]
+public sealed class RefusalTests(MeshFixture mesh)
+{
+    private readonly Scenario scenario = new(mesh);
+
+    private static async Task<RpcException> Refused(Func<Task> call, StatusCode status, string mentions)
+    {
+        var e = await Assert.ThrowsAsync<RpcException>(call);
+        Assert.Equal(status, e.StatusCode);
+        Assert.Contains(mentions, e.Status.Detail);
+        return e;
+    }
+
+    [Fact]
+    public async Task Submissions_are_checked_field_by_field_and_against_the_cycle()
+    {
+        var (_, cycle) = await scenario.OpenCycleAsync(1_000_000, new Tier { Name = "5k", AmountMinor = 5_000_00, Slots = 1 });
+
+        await Refused(() => scenario.SubmitAsync(cycle, "", "5k", "author-1"), StatusCode.InvalidArgument, "title");
+        await Refused(() => scenario.SubmitAsync(cycle, "Trees", "5k", "author-1", Category.Unspecified), StatusCode.InvalidArgument, "category");
+        await Refused(() => scenario.SubmitAsync(cycle, "Trees", "1m", "author-1"), StatusCode.FailedPrecondition, "no tier '1m'");
+        await Refused(() => mesh.Ideas.SubmitIdeaAsync(new SubmitIdeaRequest
+        {
+            CycleId = Guid.NewGuid().ToString(), Title = "Trees", Description = "d", Category = Category.Health, Tier = "5k", AuthorMemberId = "a",
+        }).ResponseAsync, StatusCode.NotFound, "cycle");
+
+        var list = await mesh.Ideas.ListIdeasAsync(new ListIdeasRequest { CycleId = cycle.Id });
+        Assert.Empty(list.Ideas);
+    }
+
+    [Fact]
+    public async Task The_same_idempotency_key_answers_the_first_idea()
+    {
+        var (_, cycle) = await scenario.OpenCycleAsync(1_000_000, new Tier { Name = "5k", AmountMinor = 5_000_00, Slots = 1 });
+        var request = new SubmitIdeaRequest
+        {
+            CycleId = cycle.Id, Title = "Rain garden", Description = "d", Category = Category.ThePlanet, Tier = "5k", AuthorMemberId = "author-k", IdempotencyKey = "k-1",
+        };
+
+        var first = await mesh.Ideas.SubmitIdeaAsync(request);
+        var again = await mesh.Ideas.SubmitIdeaAsync(request);
+
+        Assert.Equal(first.Id, again.Id);
+        Assert.Single((await mesh.Ideas.ListIdeasAsync(new ListIdeasRequest { CycleId = cycle.Id })).Ideas);
+    }
+
+    [Fact]
+    public async Task Illegal_moves_name_the_current_status_and_votes_need_an_approved_idea()
+    {
+        var (_, cycle) = await scenario.OpenCycleAsync(1_000_000, new Tier { Name = "5k", AmountMinor = 5_000_00, Slots = 1 });
+        var waiting = await scenario.SubmitAsync(cycle, "Skate park", "5k", "author-s");
+        await Refused(() => mesh.Voting.CastVoteAsync(new CastVoteRequest { VoterId = "v", IdeaId = waiting.Id, Channel = VoteChannel.Web }).ResponseAsync,
+            StatusCode.FailedPrecondition, "not in the vote");
+
+        var approved = await mesh.Ideas.ApproveIdeaAsync(new ApproveIdeaRequest { IdeaId = waiting.Id, ModeratorId = "mod" });
+        await Refused(() => mesh.Ideas.RejectIdeaAsync(new RejectIdeaRequest { IdeaId = approved.Id, ModeratorId = "mod", Reason = "late" }).ResponseAsync,
+            StatusCode.FailedPrecondition, "is approved");
+    }
+
+    [Fact]
+    public async Task One_vote_per_idea_per_day_and_a_retry_with_the_same_key_is_not_a_second_vote()
+    {
+        var (_, cycle) = await scenario.OpenCycleAsync(1_000_000, new Tier { Name = "5k", AmountMinor = 5_000_00, Slots = 1 });
+        var idea = await scenario.ApprovedAsync(cycle, "Library garden", "5k", "author-l");
+        var vote = new CastVoteRequest { VoterId = "voter-once", IdeaId = idea.Id, Channel = VoteChannel.Partner, IdempotencyKey = "sms-77" };
+
+        var first = await mesh.Voting.CastVoteAsync(vote);
+        var retried = await mesh.Voting.CastVoteAsync(vote);
+        Assert.Equal((first.VoteId, 9), (retried.VoteId, retried.VotesLeftToday));
+
+        vote.IdempotencyKey = "";
+        await Refused(() => mesh.Voting.CastVoteAsync(vote).ResponseAsync, StatusCode.AlreadyExists, "already voted");
+        var board = await mesh.Voting.GetLeaderboardAsync(new GetLeaderboardRequest { CycleId = cycle.Id });
+        Assert.Equal(1, board.Entries.Single().Votes);
+    }
+
+    [Fact]
+    public async Task Unknown_ids_are_not_found_and_malformed_ids_are_invalid()
+    {
+        await Refused(() => mesh.Grants.GetProgramAsync(new GetProgramRequest { ProgramId = Guid.NewGuid().ToString() }).ResponseAsync, StatusCode.NotFound, "No program");
+        await Refused(() => mesh.Ideas.GetIdeaAsync(new GetIdeaRequest { IdeaId = "idea-1" }).ResponseAsync, StatusCode.InvalidArgument, "idea_id");
+        await Refused(() => mesh.Voting.CastVoteAsync(new CastVoteRequest { VoterId = "v", IdeaId = Guid.NewGuid().ToString(), Channel = VoteChannel.Web }).ResponseAsync,
+            StatusCode.NotFound, "No idea");
+    }
+}

@@ -1,0 +1,44 @@
+using ConductorMesh.ServiceDefaults.Grpc;
+using Grpc.Core;
+
+namespace ConductorMesh.UnitTests;
+
+public sealed class CheckTests
+{
+    [Fact]
+    public void Text_is_trimmed()
+    {
+        Assert.Equal("Trees", Check.Text("  Trees \n", "title", 10));
+    }
+
+    [Theory]
+    [InlineData(null, "title: is required")]
+    [InlineData("   ", "title: is required")]
+    [InlineData("ab", "title: needs at least 3 characters")]
+    [InlineData("abcdefghijk", "title: is longer than 10 characters")]
+    [InlineData("bell\u0007", "title: contains control characters")]
+    public void Bad_text_is_refused_naming_the_field(string? value, string message)
+    {
+        var e = Assert.Throws<RpcException>(() => Check.Text(value, "title", 10, min: 3));
+        Assert.Equal((StatusCode.InvalidArgument, message), (e.StatusCode, e.Status.Detail));
+    }
+
+    [Fact]
+    public void Ids_must_be_uuids()
+    {
+        var e = Assert.Throws<RpcException>(() => Check.Id("idea-7", "idea_id"));
+        Assert.Equal(StatusCode.InvalidArgument, e.StatusCode);
+        Assert.StartsWith("idea_id:", e.Status.Detail);
+    }
+
+    [Fact]
+    public void Page_tokens_round_trip_and_foreign_ones_are_refused()
+    {
+        var at = new DateTime(2026, 11, 23, 8, 0, 0, DateTimeKind.Utc);
+        var id = Guid.CreateVersion7();
+
+        Assert.Equal((at, id), PageToken.Decode(PageToken.Encode(at, id)));
+        Assert.Null(PageToken.Decode(""));
+        Assert.Equal(StatusCode.InvalidArgument, Assert.Throws<RpcException>(() => PageToken.Decode("not-a-token")).StatusCode);
+    }
+}
