@@ -71,7 +71,7 @@ public sealed class ManagedProcess : IAsyncDisposable
     {
         if (!process.HasExited)
         {
-            Native.SignalGroup(process.Id, stopSignal);
+            Native.SignalGroup(Id, stopSignal);
             using var timeout = new CancellationTokenSource(grace);
             try
             {
@@ -83,7 +83,7 @@ public sealed class ManagedProcess : IAsyncDisposable
             }
         }
         // Children that outlived their parent still belong to the group.
-        Native.SignalGroup(process.Id, Native.SigKill);
+        Native.SignalGroup(Id, Native.SigKill);
         await process.WaitForExitAsync();
     }
 

@@ -119,6 +119,7 @@ public abstract class Resource(string name, string kind, AppHostSettings setting
                 await supervision;
             }
             await AfterStoppedAsync();
+            await running.DisposeAsync();
             process = null;
             supervision = null;
         }
@@ -147,8 +148,7 @@ public abstract class Resource(string name, string kind, AppHostSettings setting
             await current.Exited;
             if (stopping)
             {
-                await current.DisposeAsync();
-                return;
+                return; // StopAsync owns the process from here
             }
             Set(ResourceState.Exited);
             var ranFor = DateTime.UtcNow - StartedAt!.Value;
