@@ -29,3 +29,17 @@ public static class PageToken
         }
     }
 }
+
+/// <summary>One page of rows read with one extra row: the extra row's presence means there is a next page.</summary>
+public static class Paging
+{
+    public static (IEnumerable<T> Items, string NextPageToken) Page<T>(IReadOnlyList<T> rows, int size, Func<T, (DateTime At, Guid Id)> keyOf)
+    {
+        if (rows.Count <= size)
+        {
+            return (rows, "");
+        }
+        var (at, id) = keyOf(rows[size - 1]);
+        return (rows.Take(size), PageToken.Encode(at, id));
+    }
+}

@@ -6,9 +6,7 @@ public static class CommunityExtensions
 {
     public static IHostApplicationBuilder AddCommunity(this IHostApplicationBuilder builder)
     {
-        builder.AddMeshDatabase("communitydb");
-        builder.AddMeshMessaging("community", typeof(CommunityExtensions).Assembly);
-        builder.Services.AddMeshGrpc();
+        builder.AddMeshService("community", typeof(CommunityExtensions).Assembly);
         builder.Services.AddSingleton<FeedStore>();
         return builder;
     }

@@ -7,9 +7,7 @@ public static class GrantsExtensions
 {
     public static IHostApplicationBuilder AddGrants(this IHostApplicationBuilder builder)
     {
-        builder.AddMeshDatabase("grantsdb");
-        builder.AddMeshMessaging("grants", typeof(GrantsExtensions).Assembly);
-        builder.Services.AddMeshGrpc();
+        builder.AddMeshService("grants", typeof(GrantsExtensions).Assembly);
         builder.Services.AddSingleton<GrantsStore>();
         // Final tallies are a synchronous question to Voting, resolved by service discovery.
         builder.Services.AddGrpcClient<VotingApi.VotingApiClient>(o => o.Address = new Uri("http://voting"));

@@ -7,9 +7,7 @@ public static class IdeasExtensions
 {
     public static IHostApplicationBuilder AddIdeas(this IHostApplicationBuilder builder)
     {
-        builder.AddMeshDatabase("ideasdb");
-        builder.AddMeshMessaging("ideas", typeof(IdeasExtensions).Assembly);
-        builder.Services.AddMeshGrpc();
+        builder.AddMeshService("ideas", typeof(IdeasExtensions).Assembly);
         builder.Services.AddSingleton<IdeasStore>();
         // Which cycle takes submissions, and its tiers, is a synchronous question to Grants.
         builder.Services.AddGrpcClient<GrantsApi.GrantsApiClient>(o => o.Address = new Uri("http://grants"));

@@ -9,9 +9,7 @@ public static class VotingExtensions
 {
     public static IHostApplicationBuilder AddVoting(this IHostApplicationBuilder builder)
     {
-        builder.AddMeshDatabase("votingdb");
-        builder.AddMeshMessaging("voting", typeof(VotingExtensions).Assembly);
-        builder.Services.AddMeshGrpc();
+        builder.AddMeshService("voting", typeof(VotingExtensions).Assembly);
 
         var redis = builder.Configuration.GetConnectionString("redis")
             ?? throw new InvalidOperationException("ConnectionStrings:redis is not set.");

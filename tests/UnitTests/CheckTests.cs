@@ -42,3 +42,28 @@ public sealed class CheckTests
         Assert.Equal(StatusCode.InvalidArgument, Assert.Throws<RpcException>(() => PageToken.Decode("not-a-token")).StatusCode);
     }
 }
+
+public sealed class PagingTests
+{
+    private static readonly DateTime Start = new(2026, 11, 1, 0, 0, 0, DateTimeKind.Utc);
+
+    [Fact]
+    public void The_extra_row_means_a_next_page_starting_after_the_last_row_shown()
+    {
+        var rows = Enumerable.Range(0, 4).Select(i => (At: Start.AddMinutes(i), Id: Guid.CreateVersion7())).ToList();
+
+        var (items, next) = Paging.Page(rows, 3, r => r);
+
+        Assert.Equal(rows.Take(3), items);
+        Assert.Equal(rows[2], PageToken.Decode(next));
+    }
+
+    [Fact]
+    public void The_last_page_has_no_token()
+    {
+        var (items, next) = Paging.Page([(Start, Guid.Empty)], 3, r => r);
+
+        Assert.Single(items);
+        Assert.Equal("", next);
+    }
+}

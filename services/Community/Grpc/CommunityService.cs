@@ -27,12 +27,9 @@ public sealed class CommunityService(FeedStore feeds) : CommunityApi.CommunityAp
 
     private static Feed Page(IReadOnlyList<ActivityRow> rows, int size)
     {
-        var feed = new Feed();
-        feed.Items.AddRange(rows.Take(size).Select(ToProto));
-        if (rows.Count > size)
-        {
-            feed.NextPageToken = PageToken.Encode(rows[size - 1].OccurredAt, rows[size - 1].Id);
-        }
+        var (items, next) = Paging.Page(rows, size, r => (r.OccurredAt, r.Id));
+        var feed = new Feed { NextPageToken = next };
+        feed.Items.AddRange(items.Select(ToProto));
         return feed;
     }
 

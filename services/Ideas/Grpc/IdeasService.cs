@@ -43,12 +43,9 @@ public sealed class IdeasService(IdeasStore store, GrantsApi.GrantsApiClient gra
         var size = Check.PageSize(request.PageSize);
         var status = request.Status == IdeaStatus.Unspecified ? null : Check.Defined(request.Status, "status").ToStored();
         var rows = await store.ListAsync(cycleId, status, PageToken.Decode(request.PageToken), size + 1, context.CancellationToken);
-        var response = new ListIdeasResponse();
-        response.Ideas.AddRange(rows.Take(size).Select(r => r.ToProto()));
-        if (rows.Count > size)
-        {
-            response.NextPageToken = PageToken.Encode(rows[size - 1].CreatedAt, rows[size - 1].Id);
-        }
+        var (items, next) = Paging.Page(rows, size, r => (r.CreatedAt, r.Id));
+        var response = new ListIdeasResponse { NextPageToken = next };
+        response.Ideas.AddRange(items.Select(r => r.ToProto()));
         return response;
     }
 
