@@ -126,12 +126,6 @@ public abstract class Resource(string name, string kind, AppHostSettings setting
         Set(ResourceState.Stopped);
     }
 
-    public async Task RestartAsync(CancellationToken ct)
-    {
-        await StopAsync();
-        await StartAsync(ct);
-    }
-
     private void Launch(ProcessSpec spec)
     {
         process = ManagedProcess.Start(spec, LogPath);

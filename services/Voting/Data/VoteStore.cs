@@ -46,12 +46,8 @@ public sealed class VoteStore(NpgsqlDataSource dataSource, IOptions<VotingRules>
         {
             throw Check.Precondition($"Voting for cycle {vote.Idea.CycleId} closed at {closedAt:u}.");
         }
-        if (await connection.ExecuteScalarAsync<bool>(
-                "SELECT EXISTS (SELECT 1 FROM votes WHERE voter_id = @VoterId AND idea_id = @IdeaId AND vote_day = @day)",
-                new { vote.VoterId, vote.Idea.IdeaId, day }, tx))
-        {
-            throw AlreadyVoted(vote);
-        }
+        // A second vote for the idea today fails on one_vote_per_idea_per_day below, which rolls
+        // back this increment too; CastAsync answers it as ALREADY_EXISTS.
         var used = await connection.QuerySingleOrDefaultAsync<int?>(
             """
             INSERT INTO allowances AS a (voter_id, vote_day, used) VALUES (@VoterId, @day, 1)
