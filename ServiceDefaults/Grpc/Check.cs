@@ -48,6 +48,13 @@ public static class Check
         return Guid.TryParse(value.Trim(), out var id) ? id : throw Invalid(field, $"'{Shorten(value)}' is not a valid id");
     }
 
+    /// <summary>An optional id: empty means none.</summary>
+    public static Guid? OptionalId(string? value, string field) => string.IsNullOrWhiteSpace(value) ? null : Id(value, field);
+
+    /// <summary>An optional enum filter: unspecified (zero) means none.</summary>
+    public static T? OptionalDefined<T>(T value, string field) where T : struct, Enum =>
+        Convert.ToInt32(value) == 0 ? null : Defined(value, field);
+
     public static T Defined<T>(T value, string field) where T : struct, Enum =>
         Enum.IsDefined(value) && Convert.ToInt32(value) != 0
             ? value

@@ -41,6 +41,17 @@ public sealed class CheckTests
         Assert.Null(PageToken.Decode(""));
         Assert.Equal(StatusCode.InvalidArgument, Assert.Throws<RpcException>(() => PageToken.Decode("not-a-token")).StatusCode);
     }
+
+    [Fact]
+    public void Rank_tokens_keep_the_exact_rank()
+    {
+        var id = Guid.CreateVersion7();
+
+        Assert.Equal((0.6079271f, id), PageToken.DecodeRank(PageToken.Encode(0.6079271f, id)));
+        // A time token far out of a rank's range is refused rather than misread.
+        var timeToken = PageToken.Encode(new DateTime(2026, 11, 23, 0, 0, 0, DateTimeKind.Utc), id);
+        Assert.Equal(StatusCode.InvalidArgument, Assert.Throws<RpcException>(() => PageToken.DecodeRank(timeToken)).StatusCode);
+    }
 }
 
 public sealed class PagingTests
