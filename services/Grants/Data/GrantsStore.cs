@@ -13,7 +13,7 @@ namespace ConductorMesh.Grants.Data;
 public sealed class GrantsStore(NpgsqlDataSource dataSource)
 {
     private const string ProgramColumns = "id, name, currency, budget_minor, awarded_minor, created_at";
-    private const string CycleColumns = "id, program_id, name, phase, tiers::text AS tiers, submission_cap, opened_at, closed_at";
+    private const string CycleColumns = "id, program_id, name, phase, tiers::text AS tiers, submission_cap, opened_at, closed_at, closes_at";
     private const string AwardColumns = "id, program_id, cycle_id, idea_id, tier, amount_minor, rank, votes, awarded_at";
 
     public Task<ProgramRow> CreateProgramAsync(string name, string currency, long budgetMinor, CancellationToken ct) =>
@@ -33,7 +33,7 @@ public sealed class GrantsStore(NpgsqlDataSource dataSource)
             ?? throw Check.NotFound($"No program has id {id}.");
     }
 
-    public Task<CycleRow> OpenCycleAsync(Guid programId, string name, IReadOnlyList<TierTerms> tiers, int cap, CancellationToken ct) =>
+    public Task<CycleRow> OpenCycleAsync(Guid programId, string name, IReadOnlyList<TierTerms> tiers, int cap, DateTime closesAt, CancellationToken ct) =>
         dataSource.InTransactionAsync(async (connection, tx) =>
         {
             var open = await connection.QuerySingleOrDefaultAsync<Guid?>(
@@ -45,11 +45,11 @@ public sealed class GrantsStore(NpgsqlDataSource dataSource)
             }
             var cycle = await connection.QuerySingleOrDefaultAsync<CycleRow>(
                 $"""
-                INSERT INTO cycles (id, program_id, name, phase, tiers, submission_cap)
-                SELECT @Id, id, @name, 'open', @Tiers::jsonb, @cap FROM programs WHERE id = @programId
+                INSERT INTO cycles (id, program_id, name, phase, tiers, submission_cap, closes_at)
+                SELECT @Id, id, @name, 'open', @Tiers::jsonb, @cap, @closesAt FROM programs WHERE id = @programId
                 RETURNING {CycleColumns}
                 """,
-                new { Id = Guid.CreateVersion7(), programId, name, Tiers = JsonSerializer.Serialize(tiers), cap }, tx)
+                new { Id = Guid.CreateVersion7(), programId, name, Tiers = JsonSerializer.Serialize(tiers), cap, closesAt }, tx)
                 ?? throw Check.NotFound($"No program has id {programId}.");
             await tx.EnqueueAsync(new CycleOpened(cycle.Id, programId, name, tiers, cap));
             return cycle;

@@ -3,7 +3,7 @@ namespace ConductorMesh.Grants.Data;
 public sealed record ProgramRow(Guid Id, string Name, string Currency, long BudgetMinor, long AwardedMinor, DateTime CreatedAt);
 
 public sealed record CycleRow(
-    Guid Id, Guid ProgramId, string Name, string Phase, string Tiers, int SubmissionCap, DateTime OpenedAt, DateTime? ClosedAt);
+    Guid Id, Guid ProgramId, string Name, string Phase, string Tiers, int SubmissionCap, DateTime OpenedAt, DateTime? ClosedAt, DateTime ClosesAt);
 
 public sealed record AwardRow(
     Guid Id, Guid ProgramId, Guid CycleId, Guid IdeaId, string Tier, long AmountMinor, int Rank, long Votes, DateTime AwardedAt);

@@ -17,7 +17,8 @@ CREATE TABLE IF NOT EXISTS cycles (
     tiers          jsonb       NOT NULL,
     submission_cap int         NOT NULL,
     opened_at      timestamptz NOT NULL DEFAULT now(),
-    closed_at      timestamptz
+    closed_at      timestamptz,
+    closes_at      timestamptz NOT NULL
 );
 -- One open cycle per program: the one that takes submissions and votes.
 CREATE UNIQUE INDEX IF NOT EXISTS one_open_cycle ON cycles (program_id) WHERE phase = 'open';

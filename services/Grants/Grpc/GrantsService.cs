@@ -39,7 +39,11 @@ public sealed class GrantsService(GrantsStore store, VotingApi.VotingApiClient v
             < 0 or > 100_000 => throw Check.Invalid("submission_cap", "must be between 1 and 100,000 (0 for the default of 1,000)"),
             var n => n,
         };
-        return (await store.OpenCycleAsync(programId, name, tiers, cap, context.CancellationToken)).ToProto();
+        var now = DateTime.UtcNow;
+        var closesAt = request.ClosesAt is null
+            ? new DateTime(now.Year, now.Month, 1, 0, 0, 0, DateTimeKind.Utc).AddMonths(1)
+            : request.ClosesAt.ToDateTime() is var at && at > now ? at : throw Check.Invalid("closes_at", "must be in the future");
+        return (await store.OpenCycleAsync(programId, name, tiers, cap, closesAt, context.CancellationToken)).ToProto();
     }
 
     public override async Task<Cycle> GetCycle(GetCycleRequest request, ServerCallContext context) =>

@@ -29,6 +29,7 @@ public static class Mapping
             SubmissionCap = c.SubmissionCap,
             OpenedAt = Timestamp.FromDateTime(c.OpenedAt),
             ClosedAt = c.ClosedAt is { } closed ? Timestamp.FromDateTime(closed) : null,
+            ClosesAt = Timestamp.FromDateTime(c.ClosesAt),
         };
         cycle.Tiers.AddRange(GrantsStore.TiersOf(c).Select(t => new Tier { Name = t.Name, AmountMinor = t.AmountMinor, Slots = t.Slots }));
         return cycle;
