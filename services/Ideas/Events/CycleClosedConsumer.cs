@@ -13,12 +13,12 @@ public sealed class CycleClosedConsumer(NpgsqlDataSource dataSource) : Idempoten
     protected override async Task HandleAsync(CycleClosed message, NpgsqlTransaction transaction, CancellationToken cancellationToken)
     {
         var losers = await transaction.Connection!.QueryAsync<Guid>(
-            "SELECT id FROM ideas WHERE cycle_id = @CycleId AND status = @Approved AND NOT (id = ANY(@Funded)) FOR UPDATE",
+            "SELECT id FROM ideas WHERE cycle_id = @CycleId AND status = @Approved AND NOT (id = ANY(@Funded)) ORDER BY id",
             new { message.CycleId, IdeaState.Approved, Funded = message.FundedIdeaIds.ToArray() }, transaction);
         foreach (var id in losers)
         {
-            await IdeasStore.TransitionAsync(transaction, id, IdeaState.NotFunded, "grants", $"cycle {message.CycleId} closed",
-                i => new IdeaNotFunded(i.Id, i.CycleId));
+            await IdeasStore.MoveAsync(transaction, await IdeasStore.LockAsync(transaction, id), IdeaState.NotFunded, "grants",
+                $"cycle {message.CycleId} closed", i => new IdeaNotFunded(i.Id, i.CycleId));
         }
     }
 }

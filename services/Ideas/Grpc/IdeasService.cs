@@ -13,38 +13,112 @@ public sealed class IdeasService(IdeasStore store, GrantsApi.GrantsApiClient gra
     public override async Task<Idea> SubmitIdea(SubmitIdeaRequest request, ServerCallContext context)
     {
         var cycleId = Check.Id(request.CycleId, "cycle_id");
-        var title = Check.Text(request.Title, "title", 120, min: 3);
-        var description = Check.Text(request.Description, "description", 5000);
+        var title = IdeaFields.Title(request.Title);
+        var description = IdeaFields.Description(request.Description);
         var category = Check.Defined(request.Category, "category");
         var tierName = Check.Text(request.Tier, "tier", 20).ToLowerInvariant();
         var author = Check.Text(request.AuthorMemberId, "author_member_id", 64);
         var key = Check.OptionalText(request.IdempotencyKey, "idempotency_key", 64);
+        var location = IdeaFields.Location(request.Location);
+        var links = IdeaFields.Links(request.Links);
 
-        var cycle = await CycleAsync(cycleId, context);
-        if (cycle.Phase != CyclePhase.Open)
-        {
-            throw Check.Precondition($"Cycle {cycleId} is closed to submissions; submit to the program's open cycle.");
-        }
-        if (cycle.Tiers.All(t => t.Name != tierName))
-        {
-            throw Check.Precondition($"Cycle {cycleId} has no tier '{tierName}'; its tiers are {string.Join(", ", cycle.Tiers.Select(t => t.Name))}.");
-        }
-        var idea = new NewIdea(cycleId, Guid.Parse(cycle.ProgramId), cycle.SubmissionCap, title, description, category.ToString(), tierName, author,
-            key.Length == 0 ? null : key);
+        var cycle = await CycleTakingSubmissionsAsync(cycleId, tierName, context);
+        var idea = new NewIdea(cycle, title, description, location, links, category.ToString(), tierName, author,
+            key.Length == 0 ? null : key, request.Draft, request.QueueIfFull);
         return (await store.SubmitAsync(idea, context.CancellationToken)).ToProto();
+    }
+
+    public override async Task<Idea> SubmitDraft(SubmitDraftRequest request, ServerCallContext context)
+    {
+        var id = Check.Id(request.IdeaId, "idea_id");
+        var member = Check.Text(request.MemberId, "member_id", 64);
+        var draft = await store.GetAsync(id, context.CancellationToken);
+        var cycle = await CycleTakingSubmissionsAsync(draft.CycleId, draft.Tier, context);
+        return (await store.SubmitDraftAsync(id, member, cycle, request.QueueIfFull, context.CancellationToken)).ToProto();
+    }
+
+    public override async Task<Idea> UpdateIdea(UpdateIdeaRequest request, ServerCallContext context)
+    {
+        var id = Check.Id(request.IdeaId, "idea_id");
+        var member = Check.Text(request.MemberId, "member_id", 64);
+        var paths = request.UpdateMask?.Paths.Select(p => p.Trim()).ToHashSet() ?? [];
+        if (paths.Count == 0)
+        {
+            throw Check.Invalid("update_mask", "is required: name the fields to change (title, description, location, links)");
+        }
+        if (paths.FirstOrDefault(p => p is not ("title" or "description" or "location" or "links")) is { } unknown)
+        {
+            throw Check.Invalid("update_mask", $"'{unknown}' cannot be changed; use title, description, location or links");
+        }
+        var edit = new IdeaEdit(
+            paths.Contains("title") ? IdeaFields.Title(request.Title) : null,
+            paths.Contains("description") ? IdeaFields.Description(request.Description) : null,
+            paths.Contains("location") ? IdeaFields.Location(request.Location) : null,
+            paths.Contains("links") ? IdeaFields.Links(request.Links) : null);
+        return (await store.UpdateAsync(id, member, edit, context.CancellationToken)).ToProto();
+    }
+
+    public override async Task<Idea> WithdrawIdea(WithdrawIdeaRequest request, ServerCallContext context)
+    {
+        var id = Check.Id(request.IdeaId, "idea_id");
+        var member = Check.Text(request.MemberId, "member_id", 64);
+        var reason = Check.OptionalText(request.Reason, "reason", 500);
+        return (await store.WithdrawAsync(id, member, reason,
+            async idea => (await CycleAsync(idea.CycleId, context)).Phase != CyclePhase.Open, context.CancellationToken)).ToProto();
     }
 
     public override async Task<Idea> GetIdea(GetIdeaRequest request, ServerCallContext context) =>
         (await store.GetAsync(Check.Id(request.IdeaId, "idea_id"), context.CancellationToken)).ToProto();
 
+    public override async Task<IdeaHistory> GetIdeaHistory(GetIdeaHistoryRequest request, ServerCallContext context)
+    {
+        var history = new IdeaHistory();
+        history.Changes.AddRange((await store.HistoryAsync(Check.Id(request.IdeaId, "idea_id"), context.CancellationToken)).Select(c => c.ToProto()));
+        return history;
+    }
+
     public override async Task<ListIdeasResponse> ListIdeas(ListIdeasRequest request, ServerCallContext context)
     {
-        var cycleId = Check.Id(request.CycleId, "cycle_id");
+        var filter = new IdeaFilter(
+            Check.OptionalId(request.CycleId, "cycle_id"),
+            Check.OptionalId(request.ProgramId, "program_id"),
+            Check.OptionalDefined(request.Category, "category")?.ToString(),
+            Check.OptionalText(request.Tier, "tier", 20).ToLowerInvariant() is { Length: > 0 } tier ? tier : null,
+            Check.OptionalText(request.AuthorMemberId, "author_member_id", 64) is { Length: > 0 } author ? author : null,
+            Check.OptionalDefined(request.Status, "status")?.ToStored());
         var size = Check.PageSize(request.PageSize);
-        var status = request.Status == IdeaStatus.Unspecified ? null : Check.Defined(request.Status, "status").ToStored();
-        var rows = await store.ListAsync(cycleId, status, PageToken.Decode(request.PageToken), size + 1, context.CancellationToken);
+        var rows = await store.ListAsync(filter, PageToken.Decode(request.PageToken), size + 1, context.CancellationToken);
         var (items, next) = Paging.Page(rows, size, r => (r.CreatedAt, r.Id));
         var response = new ListIdeasResponse { NextPageToken = next };
+        response.Ideas.AddRange(items.Select(r => r.ToProto()));
+        return response;
+    }
+
+    public override async Task<SearchIdeasResponse> SearchIdeas(SearchIdeasRequest request, ServerCallContext context)
+    {
+        var query = Check.Text(request.Query, "query", 200);
+        var filter = new IdeaFilter(
+            Check.OptionalId(request.CycleId, "cycle_id"),
+            Check.OptionalId(request.ProgramId, "program_id"),
+            Check.OptionalDefined(request.Category, "category")?.ToString(),
+            null, null,
+            Check.OptionalDefined(request.Status, "status")?.ToStored());
+        var size = Check.PageSize(request.PageSize, fallback: 20, max: 100);
+        var hits = await store.SearchAsync(query, filter, PageToken.DecodeRank(request.PageToken), size + 1, context.CancellationToken);
+        var (items, next) = Paging.Page(hits, size, h => PageToken.Encode(h.Rank, h.Idea.Id));
+        var response = new SearchIdeasResponse { NextPageToken = next };
+        response.Hits.AddRange(items.Select(h => new SearchHit { Idea = h.Idea.ToProto(), Rank = h.Rank }));
+        return response;
+    }
+
+    public override async Task<ListModerationQueueResponse> ListModerationQueue(ListModerationQueueRequest request, ServerCallContext context)
+    {
+        var size = Check.PageSize(request.PageSize);
+        var (rows, waiting) = await store.ModerationQueueAsync(
+            Check.OptionalId(request.ProgramId, "program_id"), Check.OptionalId(request.CycleId, "cycle_id"),
+            PageToken.Decode(request.PageToken), size + 1, context.CancellationToken);
+        var (items, next) = Paging.Page(rows, size, r => (r.SubmittedAt!.Value, r.Id));
+        var response = new ListModerationQueueResponse { NextPageToken = next, Waiting = waiting };
         response.Ideas.AddRange(items.Select(r => r.ToProto()));
         return response;
     }
@@ -68,6 +142,21 @@ public sealed class IdeasService(IdeasStore store, GrantsApi.GrantsApiClient gra
         return row.ToProto();
     }
 
+    /// <summary>The cycle's terms from Grants, if it takes submissions and offers the tier.</summary>
+    private async Task<CycleTerms> CycleTakingSubmissionsAsync(Guid cycleId, string tierName, ServerCallContext context)
+    {
+        var cycle = await CycleAsync(cycleId, context);
+        if (cycle.Phase != CyclePhase.Open)
+        {
+            throw Check.Precondition($"Cycle {cycleId} is closed to submissions; submit to the program's open cycle.");
+        }
+        if (cycle.Tiers.All(t => t.Name != tierName))
+        {
+            throw Check.Precondition($"Cycle {cycleId} has no tier '{tierName}'; its tiers are {string.Join(", ", cycle.Tiers.Select(t => t.Name))}.");
+        }
+        return new CycleTerms(cycleId, Guid.Parse(cycle.ProgramId), cycle.SubmissionCap, cycle.ClosesAt.ToDateTime());
+    }
+
     private async Task<Cycle> CycleAsync(Guid cycleId, ServerCallContext context)
     {
         try
@@ -81,7 +170,7 @@ public sealed class IdeasService(IdeasStore store, GrantsApi.GrantsApiClient gra
         }
         catch (RpcException e) when (e.StatusCode != StatusCode.Cancelled)
         {
-            throw new RpcException(new Status(StatusCode.Unavailable, $"Grants could not confirm cycle {cycleId} ({e.Status.Detail}); nothing was submitted, try again."));
+            throw new RpcException(new Status(StatusCode.Unavailable, $"Grants could not confirm cycle {cycleId} ({e.Status.Detail}); nothing was changed, try again."));
         }
     }
 }
