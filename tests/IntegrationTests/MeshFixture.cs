@@ -20,6 +20,9 @@ public sealed class MeshFixture : IAsyncLifetime
 
     public DistributedApplication App { get; private set; } = null!;
 
+    /// <summary>Every event published on the bus during the run.</summary>
+    public BusProbe Bus { get; } = new();
+
     public GrantsApi.GrantsApiClient Grants => new(Channel("grants"));
     public IdeasApi.IdeasApiClient Ideas => new(Channel("ideas"));
     public VotingApi.VotingApiClient Voting => new(Channel("voting"));
@@ -41,6 +44,7 @@ public sealed class MeshFixture : IAsyncLifetime
             ExistingConnectionString = _ => null,
         });
         await App.StartAsync(CancellationToken.None);
+        await Bus.StartAsync(App.Resource<RabbitMqBroker>("messaging").ConnectionString);
     }
 
     public async Task DisposeAsync()
@@ -49,8 +53,13 @@ public sealed class MeshFixture : IAsyncLifetime
         {
             channel.Dispose();
         }
+        await Bus.DisposeAsync();
         await App.StopAsync();
-        Directory.Delete(stateDirectory, recursive: true);
+        // MESH_KEEP_TEST_STATE=1 keeps the servers' data and every process's log for a look after a failure.
+        if (Environment.GetEnvironmentVariable("MESH_KEEP_TEST_STATE") != "1")
+        {
+            Directory.Delete(stateDirectory, recursive: true);
+        }
     }
 
     private GrpcChannel Channel(string service)

@@ -11,23 +11,15 @@ public sealed class RefusalTests(MeshFixture mesh)
 {
     private readonly Scenario scenario = new(mesh);
 
-    private static async Task<RpcException> Refused(Func<Task> call, StatusCode status, string mentions)
-    {
-        var e = await Assert.ThrowsAsync<RpcException>(call);
-        Assert.Equal(status, e.StatusCode);
-        Assert.Contains(mentions, e.Status.Detail);
-        return e;
-    }
-
     [Fact]
     public async Task Submissions_are_checked_field_by_field_and_against_the_cycle()
     {
         var (_, cycle) = await scenario.OpenCycleAsync(1_000_000, new Tier { Name = "5k", AmountMinor = 5_000_00, Slots = 1 });
 
-        await Refused(() => scenario.SubmitAsync(cycle, "", "5k", "author-1"), StatusCode.InvalidArgument, "title");
-        await Refused(() => scenario.SubmitAsync(cycle, "Trees", "5k", "author-1", Category.Unspecified), StatusCode.InvalidArgument, "category");
-        await Refused(() => scenario.SubmitAsync(cycle, "Trees", "1m", "author-1"), StatusCode.FailedPrecondition, "no tier '1m'");
-        await Refused(() => mesh.Ideas.SubmitIdeaAsync(new SubmitIdeaRequest
+        await Refused.With(() => scenario.SubmitAsync(cycle, "", "5k", "author-1"), StatusCode.InvalidArgument, "title");
+        await Refused.With(() => scenario.SubmitAsync(cycle, "Trees", "5k", "author-1", Category.Unspecified), StatusCode.InvalidArgument, "category");
+        await Refused.With(() => scenario.SubmitAsync(cycle, "Trees", "1m", "author-1"), StatusCode.FailedPrecondition, "no tier '1m'");
+        await Refused.With(() => mesh.Ideas.SubmitIdeaAsync(new SubmitIdeaRequest
         {
             CycleId = Guid.NewGuid().ToString(), Title = "Trees", Description = "d", Category = Category.Health, Tier = "5k", AuthorMemberId = "a",
         }).ResponseAsync, StatusCode.NotFound, "cycle");
@@ -57,11 +49,11 @@ public sealed class RefusalTests(MeshFixture mesh)
     {
         var (_, cycle) = await scenario.OpenCycleAsync(1_000_000, new Tier { Name = "5k", AmountMinor = 5_000_00, Slots = 1 });
         var waiting = await scenario.SubmitAsync(cycle, "Skate park", "5k", "author-s");
-        await Refused(() => mesh.Voting.CastVoteAsync(new CastVoteRequest { VoterId = "v", IdeaId = waiting.Id, Channel = VoteChannel.Web }).ResponseAsync,
+        await Refused.With(() => mesh.Voting.CastVoteAsync(new CastVoteRequest { VoterId = "v", IdeaId = waiting.Id, Channel = VoteChannel.Web }).ResponseAsync,
             StatusCode.FailedPrecondition, "not in the vote");
 
         var approved = await mesh.Ideas.ApproveIdeaAsync(new ApproveIdeaRequest { IdeaId = waiting.Id, ModeratorId = "mod" });
-        await Refused(() => mesh.Ideas.RejectIdeaAsync(new RejectIdeaRequest { IdeaId = approved.Id, ModeratorId = "mod", Reason = "late" }).ResponseAsync,
+        await Refused.With(() => mesh.Ideas.RejectIdeaAsync(new RejectIdeaRequest { IdeaId = approved.Id, ModeratorId = "mod", Reason = "late" }).ResponseAsync,
             StatusCode.FailedPrecondition, "is approved");
     }
 
@@ -77,7 +69,7 @@ public sealed class RefusalTests(MeshFixture mesh)
         Assert.Equal((first.VoteId, 9), (retried.VoteId, retried.VotesLeftToday));
 
         vote.IdempotencyKey = "";
-        await Refused(() => mesh.Voting.CastVoteAsync(vote).ResponseAsync, StatusCode.AlreadyExists, "already voted");
+        await Refused.With(() => mesh.Voting.CastVoteAsync(vote).ResponseAsync, StatusCode.AlreadyExists, "already voted");
         var board = await mesh.Voting.GetLeaderboardAsync(new GetLeaderboardRequest { CycleId = cycle.Id });
         Assert.Equal(1, board.Entries.Single().Votes);
     }
@@ -85,9 +77,9 @@ public sealed class RefusalTests(MeshFixture mesh)
     [Fact]
     public async Task Unknown_ids_are_not_found_and_malformed_ids_are_invalid()
     {
-        await Refused(() => mesh.Grants.GetProgramAsync(new GetProgramRequest { ProgramId = Guid.NewGuid().ToString() }).ResponseAsync, StatusCode.NotFound, "No program");
-        await Refused(() => mesh.Ideas.GetIdeaAsync(new GetIdeaRequest { IdeaId = "idea-1" }).ResponseAsync, StatusCode.InvalidArgument, "idea_id");
-        await Refused(() => mesh.Voting.CastVoteAsync(new CastVoteRequest { VoterId = "v", IdeaId = Guid.NewGuid().ToString(), Channel = VoteChannel.Web }).ResponseAsync,
+        await Refused.With(() => mesh.Grants.GetProgramAsync(new GetProgramRequest { ProgramId = Guid.NewGuid().ToString() }).ResponseAsync, StatusCode.NotFound, "No program");
+        await Refused.With(() => mesh.Ideas.GetIdeaAsync(new GetIdeaRequest { IdeaId = "idea-1" }).ResponseAsync, StatusCode.InvalidArgument, "idea_id");
+        await Refused.With(() => mesh.Voting.CastVoteAsync(new CastVoteRequest { VoterId = "v", IdeaId = Guid.NewGuid().ToString(), Channel = VoteChannel.Web }).ResponseAsync,
             StatusCode.NotFound, "No idea");
     }
 }

@@ -7,19 +7,33 @@ namespace ConductorMesh.IntegrationTests;
 /// <summary>Builds programs, cycles, ideas and votes through the public APIs, as a partner would.</summary>
 public sealed class Scenario(MeshFixture mesh)
 {
-    public async Task<(GrantProgram Program, Cycle Cycle)> OpenCycleAsync(long budgetMinor, params Tier[] tiers)
+    public static readonly Tier FiveK = new() { Name = "5k", AmountMinor = 5_000_00, Slots = 1 };
+
+    public Task<(GrantProgram Program, Cycle Cycle)> OpenCycleAsync(long budgetMinor, params Tier[] tiers) =>
+        OpenCycleAsync(budgetMinor, 0, tiers);
+
+    /// <summary>A new program with an open cycle taking at most <paramref name="cap"/> ideas (0: the default).</summary>
+    public async Task<(GrantProgram Program, Cycle Cycle)> OpenCycleAsync(long budgetMinor, int cap, params Tier[] tiers)
     {
         var program = await mesh.Grants.CreateProgramAsync(new CreateProgramRequest { Name = "Test program", Currency = "USD", BudgetMinor = budgetMinor });
-        var request = new OpenCycleRequest { ProgramId = program.Id, Name = "2026-12" };
-        request.Tiers.AddRange(tiers);
-        return (program, await mesh.Grants.OpenCycleAsync(request));
+        return (program, await NextCycleAsync(program, cap, tiers));
     }
 
+    public async Task<Cycle> NextCycleAsync(GrantProgram program, int cap, params Tier[] tiers)
+    {
+        var request = new OpenCycleRequest { ProgramId = program.Id, Name = "2026-12", SubmissionCap = cap };
+        request.Tiers.AddRange(tiers);
+        return await mesh.Grants.OpenCycleAsync(request);
+    }
+
+    /// <summary>A valid submission, for a test to change one field of.</summary>
+    public static SubmitIdeaRequest Submission(Cycle cycle, string title, string tier, string author, Category category = Category.ThePlanet) => new()
+    {
+        CycleId = cycle.Id, Title = title, Description = $"About {title}", Category = category, Tier = tier, AuthorMemberId = author,
+    };
+
     public async Task<Idea> SubmitAsync(Cycle cycle, string title, string tier, string author, Category category = Category.ThePlanet) =>
-        await mesh.Ideas.SubmitIdeaAsync(new SubmitIdeaRequest
-        {
-            CycleId = cycle.Id, Title = title, Description = $"About {title}", Category = category, Tier = tier, AuthorMemberId = author,
-        });
+        await mesh.Ideas.SubmitIdeaAsync(Submission(cycle, title, tier, author, category));
 
     public async Task<Idea> ApprovedAsync(Cycle cycle, string title, string tier, string author, Category category = Category.ThePlanet)
     {
@@ -34,5 +48,19 @@ public sealed class Scenario(MeshFixture mesh)
         {
             await mesh.Voting.CastVoteAsync(new CastVoteRequest { VoterId = $"voter-{Guid.NewGuid():N}", IdeaId = idea.Id, Channel = VoteChannel.Web });
         }
+    }
+
+    /// <summary>Every page of a listing, following next_page_token to the end.</summary>
+    public async Task<List<Idea>> ListAllAsync(ListIdeasRequest request)
+    {
+        var all = new List<Idea>();
+        do
+        {
+            var page = await mesh.Ideas.ListIdeasAsync(request);
+            all.AddRange(page.Ideas);
+            request.PageToken = page.NextPageToken;
+        }
+        while (request.PageToken.Length > 0);
+        return all;
     }
 }
