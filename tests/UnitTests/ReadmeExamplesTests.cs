@@ -1,0 +1,56 @@
+using System.Reflection;
+using System.Text.RegularExpressions;
+using Google.Protobuf;
+using Google.Protobuf.Reflection;
+
+namespace ConductorMesh.UnitTests;
+
+/// <summary>
+/// Every grpcurl example in the README names an RPC that exists, on its service's port, with a
+/// body that parses as that RPC's request (proto3 JSON, no unknown fields): the examples cannot
+/// drift from the protos unnoticed.
+/// </summary>
+public sealed partial class ReadmeExamplesTests
+{
+    private static readonly Dictionary<string, (ServiceDescriptor Service, int Port)> Services = new[]
+    {
+        (Ideas.V1.IdeasReflection.Descriptor.Services[0], 7101),
+        (Voting.V1.VotingReflection.Descriptor.Services[0], 7102),
+        (Grants.V1.GrantsReflection.Descriptor.Services[0], 7103),
+        (Community.V1.CommunityReflection.Descriptor.Services[0], 7104),
+    }.ToDictionary(s => s.Item1.FullName, s => s);
+
+    [GeneratedRegex(@"grpcurl -plaintext (?:-d '(?<body>[^']*)'\s*\\?\s*)?localhost:(?<port>\d+) (?<service>[\w.]+)/(?<method>\w+)")]
+    private static partial Regex Call();
+
+    public static TheoryData<string, int, string, string> Examples()
+    {
+        var root = typeof(ReadmeExamplesTests).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "RepoRoot").Value!;
+        var data = new TheoryData<string, int, string, string>();
+        // grpc.health.v1 is the standard health API, not ours.
+        foreach (var m in Call().Matches(File.ReadAllText(Path.Combine(root, "README.md"))).Where(m => !m.Groups["service"].Value.StartsWith("grpc.", StringComparison.Ordinal)))
+        {
+            data.Add($"{m.Groups["service"].Value}/{m.Groups["method"].Value}", int.Parse(m.Groups["port"].Value), m.Groups["body"].Value, m.Value[..Math.Min(m.Value.Length, 80)]);
+        }
+        return data;
+    }
+
+    [Fact]
+    public void The_readme_shows_an_example_of_most_rpcs() =>
+        Assert.True(Examples().Count() >= 15, $"found only {Examples().Count()} grpcurl examples");
+
+    [Theory]
+    [MemberData(nameof(Examples))]
+    public void The_example_calls_a_real_rpc_with_a_valid_request(string rpc, int port, string body, string example)
+    {
+        var (serviceName, methodName) = (rpc.Split('/')[0], rpc.Split('/')[1]);
+        Assert.True(Services.TryGetValue(serviceName, out var service), $"{example}: no service {serviceName}");
+        Assert.Equal(service.Port, port);
+        var method = service.Service.FindMethodByName(methodName);
+        Assert.True(method is not null, $"{example}: {serviceName} has no {methodName}");
+        if (body.Length > 0)
+        {
+            JsonParser.Default.Parse(body, method.InputType);
+        }
+    }
+}
