@@ -28,7 +28,7 @@ public static class Mesh
         // Synchronous questions between services: Ideas asks Grants about cycles, Voting asks
         // Ideas about ideas, Grants asks Voting for final tallies.
         ideas.WithReference(grants);
-        voting.WithReference(ideas);
+        voting.WithReference(ideas).WithReference(grants);
         grants.WithReference(voting);
 
         var otlp = Environment.GetEnvironmentVariable("OTEL_EXPORTER_OTLP_ENDPOINT");

@@ -25,6 +25,12 @@ public static class PageToken
             ? position is >= int.MinValue and <= int.MaxValue ? (BitConverter.Int32BitsToSingle((int)position), id) : throw Malformed()
             : null;
 
+    /// <summary>A position in a ranking that moves while it is read (a live leaderboard): the next page starts there.</summary>
+    public static string EncodeOffset(int offset) => Encode(offset, Guid.Empty);
+
+    public static int DecodeOffset(string? token) =>
+        DecodeKey(token) is var (position, _) ? position is >= 0 and <= 1_000_000 ? (int)position : throw Malformed() : 0;
+
     private static string Encode(long position, Guid id) =>
         Base64Url.EncodeToString(Encoding.UTF8.GetBytes($"{position.ToString(CultureInfo.InvariantCulture)}:{id:N}"));
 

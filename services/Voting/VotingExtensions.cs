@@ -1,6 +1,9 @@
+using ConductorMesh.Grants.V1;
 using ConductorMesh.Ideas.V1;
 using ConductorMesh.Voting.Data;
 using ConductorMesh.Voting.Domain;
+using ConductorMesh.Voting.Events;
+using ConductorMesh.Voting.Grpc;
 using StackExchange.Redis;
 
 namespace ConductorMesh.Voting;
@@ -19,11 +22,18 @@ public static class VotingExtensions
         builder.Services.AddHealthChecks().AddRedis(sp => sp.GetRequiredService<IConnectionMultiplexer>(), "redis");
 
         builder.Services.Configure<VotingRules>(builder.Configuration.GetSection("Voting"));
-        builder.Services.AddSingleton<BallotStore>();
+        builder.Services.AddSingleton<BallotDirectory>();
         builder.Services.AddSingleton<VoteStore>();
+        builder.Services.AddSingleton<VoteWriter>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<VoteWriter>());
+        builder.Services.AddSingleton<TallyStore>();
+        builder.Services.AddHostedService<TallyLeader>();
         builder.Services.AddSingleton<Leaderboards>();
-        // Whether an idea is in the vote is asked of Ideas when Voting has not yet heard it on the bus.
+        builder.Services.AddSingleton<LeaderboardWatch>();
+        builder.Services.AddSingleton<StandingsAccess>();
+        // Ideas, cycles and programs unknown to the vote are asked of Ideas and Grants.
         builder.Services.AddGrpcClient<IdeasApi.IdeasApiClient>(o => o.Address = new Uri("http://ideas"));
+        builder.Services.AddGrpcClient<GrantsApi.GrantsApiClient>(o => o.Address = new Uri("http://grants"));
         return builder;
     }
 }

@@ -12,17 +12,19 @@ namespace ConductorMesh.Grants.Data;
 /// <summary>Programs, cycles and awards in the Grants database; every change enqueues its events.</summary>
 public sealed class GrantsStore(NpgsqlDataSource dataSource)
 {
-    private const string ProgramColumns = "id, name, currency, budget_minor, awarded_minor, created_at";
+    private const string ProgramColumns = "id, name, currency, budget_minor, awarded_minor, created_at, time_zone, daily_vote_allowance, hide_standings";
     private const string CycleColumns = "id, program_id, name, phase, tiers::text AS tiers, submission_cap, opened_at, closed_at, closes_at";
     private const string AwardColumns = "id, program_id, cycle_id, idea_id, tier, amount_minor, rank, votes, awarded_at";
 
-    public Task<ProgramRow> CreateProgramAsync(string name, string currency, long budgetMinor, CancellationToken ct) =>
+    public Task<ProgramRow> CreateProgramAsync(NewProgram p, CancellationToken ct) =>
         dataSource.InTransactionAsync(async (connection, tx) =>
         {
             var program = await connection.QuerySingleAsync<ProgramRow>(
-                $"INSERT INTO programs (id, name, currency, budget_minor) VALUES (@Id, @name, @currency, @budgetMinor) RETURNING {ProgramColumns}",
-                new { Id = Guid.CreateVersion7(), name, currency, budgetMinor }, tx);
-            await tx.EnqueueAsync(new ProgramCreated(program.Id, name, currency, budgetMinor));
+                $"""
+                INSERT INTO programs (id, name, currency, budget_minor, time_zone, daily_vote_allowance, hide_standings)
+                VALUES (@Id, @Name, @Currency, @BudgetMinor, @TimeZone, @DailyVoteAllowance, @HideStandings) RETURNING {ProgramColumns}
+                """, new { Id = Guid.CreateVersion7(), p.Name, p.Currency, p.BudgetMinor, p.TimeZone, p.DailyVoteAllowance, p.HideStandings }, tx);
+            await tx.EnqueueAsync(new ProgramCreated(program.Id, p.Name, p.Currency, p.BudgetMinor, p.TimeZone, p.DailyVoteAllowance, p.HideStandings));
             return program;
         }, ct);
 

@@ -5,6 +5,9 @@ CREATE TABLE IF NOT EXISTS programs (
     budget_minor  bigint      NOT NULL CHECK (budget_minor > 0),
     awarded_minor bigint      NOT NULL DEFAULT 0,
     created_at    timestamptz NOT NULL DEFAULT now(),
+    time_zone     text        NOT NULL DEFAULT 'UTC',
+    daily_vote_allowance int  NOT NULL DEFAULT 10,
+    hide_standings boolean    NOT NULL DEFAULT false,
     -- The last guard of the budget: no transaction can commit awards past it.
     CONSTRAINT awards_within_budget CHECK (awarded_minor <= budget_minor)
 );

@@ -22,7 +22,19 @@ public sealed class GrantsService(GrantsStore store, VotingApi.VotingApiClient v
         {
             throw Check.Invalid("budget_minor", "must be greater than zero");
         }
-        return (await store.CreateProgramAsync(name, currency, request.BudgetMinor, context.CancellationToken)).ToProto();
+        var timeZone = string.IsNullOrWhiteSpace(request.TimeZone) ? "UTC" : request.TimeZone.Trim();
+        if (!TimeZoneInfo.TryFindSystemTimeZoneById(timeZone, out _))
+        {
+            throw Check.Invalid("time_zone", $"'{timeZone}' is not an IANA time zone such as America/Chicago");
+        }
+        var allowance = request.DailyVoteAllowance switch
+        {
+            0 => 10,
+            < 0 or > 1000 => throw Check.Invalid("daily_vote_allowance", "must be between 1 and 1,000 (0 for the default of 10)"),
+            var n => n,
+        };
+        var program = new NewProgram(name, currency, request.BudgetMinor, timeZone, allowance, request.HideStandings);
+        return (await store.CreateProgramAsync(program, context.CancellationToken)).ToProto();
     }
 
     public override async Task<GrantProgram> GetProgram(GetProgramRequest request, ServerCallContext context) =>

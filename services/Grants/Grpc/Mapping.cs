@@ -16,6 +16,9 @@ public static class Mapping
         AwardedMinor = p.AwardedMinor,
         RemainingMinor = p.BudgetMinor - p.AwardedMinor,
         CreatedAt = Timestamp.FromDateTime(p.CreatedAt),
+        TimeZone = p.TimeZone,
+        DailyVoteAllowance = p.DailyVoteAllowance,
+        HideStandings = p.HideStandings,
     };
 
     public static Cycle ToProto(this CycleRow c)

@@ -1,13 +1,24 @@
+using Grpc.Core;
+
 namespace ConductorMesh.Voting.Data;
 
-public sealed record BallotIdea(Guid IdeaId, Guid CycleId, string Tier, string Category);
+/// <summary>An idea in the vote, with its cycle's state and its program's rules.</summary>
+public sealed record BallotIdea(
+    Guid IdeaId, Guid CycleId, string Tier, string Category, DateTime? WithdrawnAt, DateTime? ClosedAt, Guid ProgramId, string TimeZone,
+    int DailyAllowance, bool HideStandings);
 
-public sealed record VoteRow(Guid Id, Guid IdeaId, DateTime CastAt);
+public sealed record ProgramRules(Guid ProgramId, string TimeZone, int DailyAllowance, bool HideStandings);
 
-public sealed record TallyRow(Guid IdeaId, string Tier, string Category, long Votes, DateTime LastVoteAt);
+public sealed record TallyRow(Guid IdeaId, string Tier, string Category, long Votes, DateTime LastVoteAt, bool Withdrawn);
 
-/// <summary>A vote to record, already validated.</summary>
-public sealed record NewVote(string VoterId, BallotIdea Idea, string Channel, string? IdempotencyKey);
+/// <summary>A vote to record, its fields already checked.</summary>
+public sealed record NewVote(string VoterId, Guid IdeaId, string Channel, string? IdempotencyKey);
 
-/// <summary>A recorded vote and what the voter has left today.</summary>
-public sealed record CastResult(VoteRow Vote, int VotesLeft, bool Replayed);
+/// <summary>What became of a vote: accepted (<see cref="Code"/> OK, possibly an earlier vote replayed by its key) or refused and why.</summary>
+public sealed record VoteResult(StatusCode Code, string Message, Guid VoteId, DateTime CastAt, int VotesLeft, DateTime ResetsAt)
+{
+    public static VoteResult Refused(StatusCode code, string message, int votesLeft = 0, DateTime resetsAt = default) =>
+        new(code, message, Guid.Empty, default, votesLeft, resetsAt);
+
+    public RpcException ToException() => new(new Status(Code, Message));
+}

@@ -1,71 +1,206 @@
-using ConductorMesh.ServiceDefaults.Data;
-using ConductorMesh.ServiceDefaults.Grpc;
 using ConductorMesh.Voting.Domain;
 using Dapper;
 using Grpc.Core;
-using Microsoft.Extensions.Options;
 using Npgsql;
 
 namespace ConductorMesh.Voting.Data;
 
 /// <summary>
-/// The durable vote log. A vote is committed before it is acknowledged; the rules (open cycle,
-/// one vote per idea per day, daily allowance) are enforced by the database inside that commit,
-/// so they hold exactly however many votes arrive at once.
+/// The durable vote log. Votes are committed in batches, one transaction for many votes (group
+/// commit), and each vote is acknowledged only after its batch commits. The rules are applied in
+/// the order the votes arrived, inside the transaction, with every allowance row involved locked:
+/// they hold exactly however many votes arrive at once, on any number of replicas.
 /// </summary>
-public sealed class VoteStore(NpgsqlDataSource dataSource, IOptions<VotingRules> rules)
+public sealed class VoteStore(NpgsqlDataSource dataSource)
 {
-    public async Task<CastResult> CastAsync(NewVote vote, CancellationToken ct)
+    private sealed record Earlier(string VoterId, string IdempotencyKey, Guid Id, Guid IdeaId, DateTime CastAt);
+
+    private sealed record AllowanceKey(string VoterId, Guid ProgramId, DateOnly Day);
+
+    public async Task<IReadOnlyList<VoteResult>> CommitAsync(IReadOnlyList<NewVote> batch, CancellationToken ct)
     {
-        try
+        for (var attempt = 1; ; attempt++)
         {
-            return await dataSource.InTransactionAsync((connection, tx) => CastAsync(connection, tx, vote), ct);
-        }
-        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation)
-        {
-            // A concurrent vote got there first; answer as if this one had arrived second.
-            if (e.ConstraintName == "one_vote_per_key" && await FindByKeyAsync(vote, ct) is { } earlier)
+            try
             {
-                return await ReplayAsync(earlier, vote.VoterId, ct);
+                await using var connection = await dataSource.OpenConnectionAsync(ct);
+                await using var tx = await connection.BeginTransactionAsync(ct);
+                var results = await CommitAsync(tx, batch);
+                await tx.CommitAsync(ct);
+                return results;
             }
-            throw AlreadyVoted(vote);
+            catch (PostgresException e) when (attempt < 5 && e.SqlState is PostgresErrorCodes.UniqueViolation or PostgresErrorCodes.DeadlockDetected)
+            {
+                // A vote with the same key committed by another replica in between: the next attempt sees it.
+            }
         }
     }
 
-    private async Task<CastResult> CastAsync(NpgsqlConnection connection, NpgsqlTransaction tx, NewVote vote)
+    private static async Task<IReadOnlyList<VoteResult>> CommitAsync(NpgsqlTransaction tx, IReadOnlyList<NewVote> batch)
     {
+        var connection = tx.Connection!;
         var now = DateTime.UtcNow;
-        var day = VotingRules.Today(now);
-        if (vote.IdempotencyKey is not null && await FindByKeyAsync(connection, tx, vote) is { } earlier)
+        var ideas = await BallotDirectory.LockIdeasAsync(tx, batch.Select(v => v.IdeaId).Distinct().ToArray());
+        var zones = ideas.Values.Select(i => i.TimeZone).Distinct().ToDictionary(z => z, VotingDay.Zone);
+        AllowanceKey? KeyOf(NewVote v) => ideas.TryGetValue(v.IdeaId, out var i) ? new(v.VoterId, i.ProgramId, VotingDay.Today(now, zones[i.TimeZone])) : null;
+
+        // Lock the allowance of every voter-program-day in the batch, in one order everywhere, so
+        // batches on other replicas wait rather than deadlock. Every vote takes this lock, so no
+        // vote for these voters can commit in between.
+        var keys = batch.Select(KeyOf).OfType<AllowanceKey>().Distinct()
+            .OrderBy(k => k.VoterId, StringComparer.Ordinal).ThenBy(k => k.ProgramId).ThenBy(k => k.Day).ToList();
+        var keyArgs = new { voters = keys.Select(k => k.VoterId).ToArray(), programs = keys.Select(k => k.ProgramId).ToArray(), days = keys.Select(k => k.Day).ToArray() };
+        await connection.ExecuteAsync(
+            "INSERT INTO allowances (voter_id, program_id, vote_day, used) SELECT v, p, d, 0 FROM unnest(@voters, @programs, @days) AS k(v, p, d) ON CONFLICT DO NOTHING",
+            keyArgs, tx);
+        var used = (await connection.QueryAsync<(string VoterId, Guid ProgramId, DateOnly Day, int Used)>(
+                """
+                SELECT voter_id, program_id, vote_day, used FROM allowances
+                WHERE (voter_id, program_id, vote_day) IN (SELECT * FROM unnest(@voters, @programs, @days))
+                ORDER BY voter_id, program_id, vote_day FOR UPDATE
+                """, keyArgs, tx))
+            .ToDictionary(a => new AllowanceKey(a.VoterId, a.ProgramId, a.Day), a => a.Used);
+        var votedToday = (await connection.QueryAsync<(string VoterId, Guid IdeaId, DateOnly Day)>(
+                "SELECT voter_id, idea_id, vote_day FROM votes WHERE (voter_id, vote_day) IN (SELECT v, d FROM unnest(@voters, @days) AS k(v, d)) AND idea_id = ANY(@ideaIds)",
+                new { keyArgs.voters, keyArgs.days, ideaIds = ideas.Keys.ToArray() }, tx))
+            .ToHashSet();
+        var keyed = batch.Where(v => v.IdempotencyKey is not null).ToList();
+        var earlier = (await connection.QueryAsync<Earlier>(
+                """
+                SELECT voter_id, idempotency_key, id, idea_id, cast_at FROM votes
+                WHERE (voter_id, idempotency_key) IN (SELECT * FROM unnest(@voters, @keys))
+                """, new { voters = keyed.Select(v => v.VoterId).ToArray(), keys = keyed.Select(v => v.IdempotencyKey!).ToArray() }, tx))
+            .ToDictionary(e => (e.VoterId, e.IdempotencyKey));
+
+        var results = new VoteResult?[batch.Count];
+        var accepted = new List<(int Index, Guid Id, NewVote Vote, BallotIdea Idea, AllowanceKey Key)>();
+        for (var n = 0; n < batch.Count; n++)
         {
-            return new CastResult(earlier, rules.Value.DailyAllowance - await UsedAsync(connection, tx, vote.VoterId, day), Replayed: true);
+            var vote = batch[n];
+            var key = KeyOf(vote);
+            var idea = key is null ? null : ideas[vote.IdeaId];
+            var resetsAt = idea is null ? default : VotingDay.ResetsAt(now, zones[idea.TimeZone]);
+            int Left() => key is null || idea is null ? 0 : idea.DailyAllowance - used.GetValueOrDefault(key);
+
+            if (vote.IdempotencyKey is { } k && earlier.TryGetValue((vote.VoterId, k), out var first))
+            {
+                results[n] = new VoteResult(StatusCode.OK, "", first.Id, first.CastAt, Left(), resetsAt);
+                continue;
+            }
+            if (idea is null || key is null)
+            {
+                results[n] = VoteResult.Refused(StatusCode.FailedPrecondition, $"Idea {vote.IdeaId} is not in the vote.");
+            }
+            else if (idea.WithdrawnAt is not null)
+            {
+                results[n] = VoteResult.Refused(StatusCode.FailedPrecondition, $"Idea {vote.IdeaId} was withdrawn by its author and takes no votes.");
+            }
+            else if (idea.ClosedAt is { } closedAt)
+            {
+                results[n] = VoteResult.Refused(StatusCode.FailedPrecondition, $"Voting for cycle {idea.CycleId} closed at {closedAt:u}.");
+            }
+            else if (votedToday.Contains((vote.VoterId, vote.IdeaId, key.Day)))
+            {
+                results[n] = VoteResult.Refused(StatusCode.AlreadyExists,
+                    $"Voter {vote.VoterId} already voted for idea {vote.IdeaId} today; one vote per idea per day, again from {resetsAt:u}.", Left(), resetsAt);
+            }
+            else if (used[key] >= idea.DailyAllowance)
+            {
+                results[n] = VoteResult.Refused(StatusCode.ResourceExhausted,
+                    $"Voter {vote.VoterId} has used all {idea.DailyAllowance} votes for today; 0 left until {resetsAt:u}.", 0, resetsAt);
+            }
+            else
+            {
+                used[key]++;
+                votedToday.Add((vote.VoterId, vote.IdeaId, key.Day));
+                var id = Guid.CreateVersion7();
+                if (vote.IdempotencyKey is { } newKey)
+                {
+                    earlier[(vote.VoterId, newKey)] = new Earlier(vote.VoterId, newKey, id, vote.IdeaId, now);
+                }
+                accepted.Add((n, id, vote, idea, key));
+                results[n] = new VoteResult(StatusCode.OK, "", id, now, Left(), resetsAt);
+            }
         }
-        var closedAt = await connection.QuerySingleAsync<DateTime?>(
-            "SELECT closed_at FROM ballot_cycles WHERE cycle_id = @CycleId FOR SHARE", new { vote.Idea.CycleId }, tx);
-        if (closedAt is not null)
+        if (accepted.Count > 0)
         {
-            throw Check.Precondition($"Voting for cycle {vote.Idea.CycleId} closed at {closedAt:u}.");
+            var castAt = await RecordAsync(tx, accepted.Select(a => (a.Id, a.Vote, a.Idea, a.Key.Day)).ToList(),
+                accepted.Select(a => a.Key).Distinct().Select(k => (k, used[k])).ToList());
+            foreach (var a in accepted)
+            {
+                results[a.Index] = results[a.Index]! with { CastAt = castAt[a.Id] };
+            }
         }
-        // A second vote for the idea today fails on one_vote_per_idea_per_day below, which rolls
-        // back this increment too; CastAsync answers it as ALREADY_EXISTS.
-        var used = await connection.QuerySingleOrDefaultAsync<int?>(
+        return results!;
+    }
+
+    /// <summary>Inserts the accepted votes, queues them for the tally and stores the allowances used; answers each vote's time.</summary>
+    private static async Task<Dictionary<Guid, DateTime>> RecordAsync(
+        NpgsqlTransaction tx, IReadOnlyList<(Guid Id, NewVote Vote, BallotIdea Idea, DateOnly Day)> votes, IReadOnlyList<(AllowanceKey Key, int Used)> allowances)
+    {
+        var connection = tx.Connection!;
+        var castAt = await connection.QueryAsync<(Guid Id, DateTime CastAt)>(
             """
-            INSERT INTO allowances AS a (voter_id, vote_day, used) VALUES (@VoterId, @day, 1)
-            ON CONFLICT (voter_id, vote_day) DO UPDATE SET used = a.used + 1 WHERE a.used < @DailyAllowance
-            RETURNING used
-            """, new { vote.VoterId, day, rules.Value.DailyAllowance }, tx);
-        if (used is null)
-        {
-            throw new RpcException(new Status(StatusCode.ResourceExhausted,
-                $"Voter {vote.VoterId} has used all {rules.Value.DailyAllowance} votes for today; 0 left until {VotingRules.ResetsAt(now):u}."));
-        }
-        var row = await connection.QuerySingleAsync<VoteRow>(
+            WITH inserted AS (
+                INSERT INTO votes (id, idea_id, cycle_id, program_id, voter_id, vote_day, channel, idempotency_key)
+                SELECT * FROM unnest(@ids, @ideaIds, @cycleIds, @programIds, @voters, @days, @channels, @keys)
+                RETURNING id, idea_id, cycle_id, cast_at),
+            queued AS (INSERT INTO untallied_votes (idea_id, cycle_id, cast_at) SELECT idea_id, cycle_id, cast_at FROM inserted)
+            SELECT id, cast_at FROM inserted
+            """,
+            new
+            {
+                ids = votes.Select(v => v.Id).ToArray(),
+                ideaIds = votes.Select(v => v.Vote.IdeaId).ToArray(),
+                cycleIds = votes.Select(v => v.Idea.CycleId).ToArray(),
+                programIds = votes.Select(v => v.Idea.ProgramId).ToArray(),
+                voters = votes.Select(v => v.Vote.VoterId).ToArray(),
+                days = votes.Select(v => v.Day).ToArray(),
+                channels = votes.Select(v => v.Vote.Channel).ToArray(),
+                keys = votes.Select(v => v.Vote.IdempotencyKey).ToArray(),
+            }, tx);
+        await connection.ExecuteAsync(
             """
-            INSERT INTO votes (id, idea_id, cycle_id, voter_id, vote_day, channel, idempotency_key)
-            VALUES (@Id, @IdeaId, @CycleId, @VoterId, @day, @Channel, @IdempotencyKey)
-            RETURNING id, idea_id, cast_at
-            """, new { Id = Guid.CreateVersion7(), vote.Idea.IdeaId, vote.Idea.CycleId, vote.VoterId, day, vote.Channel, vote.IdempotencyKey }, tx);
-        return new CastResult(row, rules.Value.DailyAllowance - used.Value, Replayed: false);
+            UPDATE allowances a SET used = k.u FROM unnest(@voters, @programs, @days, @used) AS k(v, p, d, u)
+            WHERE a.voter_id = k.v AND a.program_id = k.p AND a.vote_day = k.d
+            """,
+            new
+            {
+                voters = allowances.Select(c => c.Key.VoterId).ToArray(),
+                programs = allowances.Select(c => c.Key.ProgramId).ToArray(),
+                days = allowances.Select(c => c.Key.Day).ToArray(),
+                used = allowances.Select(c => c.Used).ToArray(),
+            }, tx);
+        return castAt.ToDictionary(c => c.Id, c => c.CastAt);
+    }
+
+    /// <summary>
+    /// Asks the tally leader (on whichever replica) to rebuild the leaderboards of a cycle, or of
+    /// every cycle, and waits until it has: answers how many cycles and ideas it placed.
+    /// </summary>
+    public async Task<(int Cycles, int Ideas)> RebuildAsync(Guid? cycleId, CancellationToken ct)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        var id = await connection.ExecuteScalarAsync<long>("INSERT INTO leaderboard_rebuilds (cycle_id) VALUES (@cycleId) RETURNING id", new { cycleId });
+        while (true)
+        {
+            var done = await connection.QuerySingleAsync<(DateTime? DoneAt, int? Cycles, int? Ideas)>(
+                "SELECT done_at, cycles, ideas FROM leaderboard_rebuilds WHERE id = @id", new { id });
+            if (done.DoneAt is not null)
+            {
+                return (done.Cycles ?? 0, done.Ideas ?? 0);
+            }
+            await Task.Delay(TimeSpan.FromMilliseconds(50), ct);
+        }
+    }
+
+    /// <summary>Votes a voter has used today in a program.</summary>
+    public async Task<int> UsedAsync(string voterId, Guid programId, DateOnly day, CancellationToken ct)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        return await connection.ExecuteScalarAsync<int>(
+            "SELECT COALESCE((SELECT used FROM allowances WHERE voter_id = @voterId AND program_id = @programId AND vote_day = @day), 0)",
+            new { voterId, programId, day });
     }
 
     /// <summary>
@@ -73,49 +208,21 @@ public sealed class VoteStore(NpgsqlDataSource dataSource, IOptions<VotingRules>
     /// waits for votes in flight, so every vote acknowledged before the close is counted and
     /// none after it is.
     /// </summary>
-    public Task<(DateTime ClosedAt, IReadOnlyList<TallyRow> Tallies)> FinalizeAsync(Guid cycleId, CancellationToken ct) =>
-        dataSource.InTransactionAsync(async (connection, tx) =>
-        {
-            var closedAt = await connection.QuerySingleAsync<DateTime>(
-                """
-                INSERT INTO ballot_cycles AS c (cycle_id, closed_at) VALUES (@cycleId, now())
-                ON CONFLICT (cycle_id) DO UPDATE SET closed_at = COALESCE(c.closed_at, now())
-                RETURNING closed_at
-                """, new { cycleId }, tx);
-            var tallies = await connection.QueryAsync<TallyRow>(
-                """
-                SELECT v.idea_id, b.tier, b.category, count(*) AS votes, max(v.cast_at) AS last_vote_at
-                FROM votes v JOIN ballot_ideas b ON b.idea_id = v.idea_id
-                WHERE v.cycle_id = @cycleId
-                GROUP BY v.idea_id, b.tier, b.category
-                ORDER BY votes DESC, last_vote_at, v.idea_id
-                """, new { cycleId }, tx);
-            return (closedAt, (IReadOnlyList<TallyRow>)tallies.AsList());
-        }, ct);
-
-    private async Task<CastResult> ReplayAsync(VoteRow earlier, string voterId, CancellationToken ct)
+    public async Task<(DateTime ClosedAt, IReadOnlyList<TallyRow> Tallies)> FinalizeAsync(Guid cycleId, CancellationToken ct)
     {
         await using var connection = await dataSource.OpenConnectionAsync(ct);
-        var used = await UsedAsync(connection, null, voterId, VotingRules.Today(DateTime.UtcNow));
-        return new CastResult(earlier, rules.Value.DailyAllowance - used, Replayed: true);
+        await using var tx = await connection.BeginTransactionAsync(ct);
+        var closedAt = await connection.QuerySingleAsync<DateTime>(
+            "UPDATE ballot_cycles SET closed_at = COALESCE(closed_at, now()) WHERE cycle_id = @cycleId RETURNING closed_at", new { cycleId }, tx);
+        var tallies = await connection.QueryAsync<TallyRow>(
+            """
+            SELECT v.idea_id, b.tier, b.category, count(*) AS votes, max(v.cast_at) AS last_vote_at, b.withdrawn_at IS NOT NULL AS withdrawn
+            FROM votes v JOIN ballot_ideas b ON b.idea_id = v.idea_id
+            WHERE v.cycle_id = @cycleId
+            GROUP BY v.idea_id, b.tier, b.category, b.withdrawn_at
+            ORDER BY votes DESC, last_vote_at, v.idea_id
+            """, new { cycleId }, tx);
+        await tx.CommitAsync(ct);
+        return (closedAt, tallies.AsList());
     }
-
-    private async Task<VoteRow?> FindByKeyAsync(NewVote vote, CancellationToken ct)
-    {
-        await using var connection = await dataSource.OpenConnectionAsync(ct);
-        return await FindByKeyAsync(connection, null, vote);
-    }
-
-    private static Task<VoteRow?> FindByKeyAsync(NpgsqlConnection connection, NpgsqlTransaction? tx, NewVote vote) =>
-        connection.QuerySingleOrDefaultAsync<VoteRow>(
-            "SELECT id, idea_id, cast_at FROM votes WHERE voter_id = @VoterId AND idempotency_key = @IdempotencyKey",
-            new { vote.VoterId, vote.IdempotencyKey }, tx);
-
-    private static Task<int> UsedAsync(NpgsqlConnection connection, NpgsqlTransaction? tx, string voterId, DateOnly day) =>
-        connection.ExecuteScalarAsync<int>(
-            "SELECT COALESCE((SELECT used FROM allowances WHERE voter_id = @voterId AND vote_day = @day), 0)", new { voterId, day }, tx);
-
-    private static RpcException AlreadyVoted(NewVote vote) =>
-        new(new Status(StatusCode.AlreadyExists,
-            $"Voter {vote.VoterId} already voted for idea {vote.Idea.IdeaId} today; one vote per idea per day, again from {VotingRules.ResetsAt(DateTime.UtcNow):u}."));
 }

@@ -1,15 +1,20 @@
-using ConductorMesh.Voting.Data;
 using StackExchange.Redis;
 
 namespace ConductorMesh.Voting.Domain;
 
+/// <summary>An idea's place on the leaderboards of its cycle.</summary>
+public sealed record BoardEntry(Guid IdeaId, Guid CycleId, string Tier, string Category, long Votes);
+
 /// <summary>
 /// Live standings in Redis sorted sets: per cycle, per cycle and tier, per cycle and category.
-/// They are a projection of the vote log, never the truth: a vote counts once it is in
-/// PostgreSQL, whether or not Redis took the increment.
+/// They are a projection of the vote log written only by the tally (absolute counts, never
+/// increments), so a rebuild from PostgreSQL puts them back exactly.
 /// </summary>
-public sealed class Leaderboards(IConnectionMultiplexer redis, ILogger<Leaderboards> logger)
+public sealed class Leaderboards(IConnectionMultiplexer redis)
 {
+    /// <summary>The pub/sub channel that carries the id of each cycle whose standings changed.</summary>
+    public static readonly RedisChannel Changed = RedisChannel.Literal("voting:leaderboard-changed");
+
     public static string Key(Guid cycleId, string? tier = null, string? category = null) =>
         (tier, category) switch
         {
@@ -18,30 +23,59 @@ public sealed class Leaderboards(IConnectionMultiplexer redis, ILogger<Leaderboa
             _ => $"lb:{cycleId}",
         };
 
-    public async Task CountAsync(BallotIdea idea)
+    private static string[] KeysOf(BoardEntry e) => [Key(e.CycleId), Key(e.CycleId, tier: e.Tier), Key(e.CycleId, category: e.Category)];
+
+    /// <summary>Sets the counts of these ideas on all their boards.</summary>
+    public async Task SetAsync(IReadOnlyCollection<BoardEntry> entries)
     {
-        var member = idea.IdeaId.ToString();
         var batch = redis.GetDatabase().CreateBatch();
-        var increments = new[]
-        {
-            batch.SortedSetIncrementAsync(Key(idea.CycleId), member, 1),
-            batch.SortedSetIncrementAsync(Key(idea.CycleId, tier: idea.Tier), member, 1),
-            batch.SortedSetIncrementAsync(Key(idea.CycleId, category: idea.Category), member, 1),
-        };
+        var writes = entries.SelectMany(e => KeysOf(e).Select(k => batch.SortedSetAddAsync(k, e.IdeaId.ToString(), e.Votes))).ToList<Task>();
         batch.Execute();
-        try
+        await Task.WhenAll(writes);
+    }
+
+    /// <summary>
+    /// Replaces a cycle's boards with exactly <paramref name="entries"/>: each board is built aside
+    /// and renamed over the live one, so readers never see it half built. Boards in
+    /// <paramref name="keys"/> left without entries are removed.
+    /// </summary>
+    public async Task ReplaceAsync(IReadOnlyCollection<string> keys, IReadOnlyCollection<BoardEntry> entries)
+    {
+        var db = redis.GetDatabase();
+        var boards = entries.SelectMany(e => KeysOf(e).Select(k => (Key: k, Entry: e))).ToLookup(x => x.Key, x => x.Entry);
+        foreach (var key in keys.Union(boards.Select(b => b.Key)))
         {
-            await Task.WhenAll(increments);
-        }
-        catch (RedisException e)
-        {
-            logger.LogWarning("Leaderboard not updated for idea {IdeaId} ({Message}); the vote is recorded and a rebuild restores it", idea.IdeaId, e.Message);
+            var members = boards[key].Select(e => new SortedSetEntry(e.IdeaId.ToString(), e.Votes)).ToArray();
+            if (members.Length == 0)
+            {
+                await db.KeyDeleteAsync(key);
+                continue;
+            }
+            var building = $"{key}:rebuild";
+            await db.KeyDeleteAsync(building);
+            await db.SortedSetAddAsync(building, members);
+            await db.KeyRenameAsync(building, key);
         }
     }
 
-    public async Task<IReadOnlyList<(Guid IdeaId, long Votes)>> TopAsync(string key, int count)
+    public Task AnnounceAsync(Guid cycleId) => redis.GetSubscriber().PublishAsync(Changed, cycleId.ToString());
+
+    /// <summary>Entries <paramref name="offset"/> to offset + count - 1 by votes, most first; and the board's size.</summary>
+    public async Task<(IReadOnlyList<(Guid IdeaId, long Votes)> Entries, long Size)> PageAsync(string key, int offset, int count)
     {
-        var entries = await redis.GetDatabase().SortedSetRangeByRankWithScoresAsync(key, 0, count - 1, Order.Descending);
-        return entries.Select(e => (Guid.Parse(e.Element.ToString()), (long)e.Score)).ToList();
+        var db = redis.GetDatabase();
+        var entries = db.SortedSetRangeByRankWithScoresAsync(key, offset, offset + count - 1, Order.Descending);
+        var size = db.SortedSetLengthAsync(key);
+        return ((await entries).Select(e => (Guid.Parse(e.Element.ToString()), (long)e.Score)).ToList(), await size);
+    }
+
+    /// <summary>The idea's votes and its 1-based rank on each of the boards; 0 when it is not on them.</summary>
+    public async Task<(long Votes, int Rank, int TierRank, int CategoryRank)> StandingAsync(Guid cycleId, string tier, string category, Guid ideaId)
+    {
+        var db = redis.GetDatabase();
+        var member = ideaId.ToString();
+        var votes = await db.SortedSetScoreAsync(Key(cycleId), member);
+        async Task<int> RankOn(string key) => await db.SortedSetRankAsync(key, member, Order.Descending) is { } r ? (int)r + 1 : 0;
+        return ((long)(votes ?? 0), await RankOn(Key(cycleId)), await RankOn(Key(cycleId, tier: tier)), await RankOn(Key(cycleId, category: category)));
     }
 }

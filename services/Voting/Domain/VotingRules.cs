@@ -1,12 +1,17 @@
 namespace ConductorMesh.Voting.Domain;
 
-/// <summary>The vote's settings (configuration section "Voting").</summary>
+/// <summary>The vote's settings (configuration section "Voting"). Allowances and time zones are each program's own.</summary>
 public sealed class VotingRules
 {
-    /// <summary>Votes each voter may cast a day; unused votes expire at midnight UTC.</summary>
-    public int DailyAllowance { get; set; } = 10;
+    /// <summary>Vote counts at which an idea's IdeaMilestoneReached is published.</summary>
+    public long[] Milestones { get; set; } = [100, 1_000, 10_000];
 
-    public static DateOnly Today(DateTime utcNow) => DateOnly.FromDateTime(utcNow);
+    /// <summary>How often the tally counts new votes into the leaderboards and VotesTallied while idle.</summary>
+    public TimeSpan TallyInterval { get; set; } = TimeSpan.FromMilliseconds(50);
 
-    public static DateTime ResetsAt(DateTime utcNow) => utcNow.Date.AddDays(1);
+    /// <summary>Most votes committed in one transaction.</summary>
+    public int MaxBatch { get; set; } = 4_000;
+
+    /// <summary>Milestones an idea passed when its count went from <paramref name="before"/> to <paramref name="after"/>.</summary>
+    public IEnumerable<long> Passed(long before, long after) => Milestones.Where(m => before < m && m <= after);
 }

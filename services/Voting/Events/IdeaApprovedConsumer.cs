@@ -1,13 +1,12 @@
 using ConductorMesh.Contracts;
-using ConductorMesh.ServiceDefaults.Messaging;
 using ConductorMesh.Voting.Data;
-using Npgsql;
+using MassTransit;
 
 namespace ConductorMesh.Voting.Events;
 
-/// <summary>An approved idea joins the vote of its cycle.</summary>
-public sealed class IdeaApprovedConsumer(NpgsqlDataSource dataSource) : IdempotentConsumer<IdeaApproved>(dataSource)
+/// <summary>An approved idea joins the vote of its cycle. Adding it twice changes nothing, so a redelivery is harmless.</summary>
+public sealed class IdeaApprovedConsumer(BallotDirectory directory) : IConsumer<IdeaApproved>
 {
-    protected override Task HandleAsync(IdeaApproved message, NpgsqlTransaction transaction, CancellationToken cancellationToken) =>
-        BallotStore.AddAsync(transaction.Connection!, transaction, new BallotIdea(message.IdeaId, message.CycleId, message.Tier, message.Category));
+    public Task Consume(ConsumeContext<IdeaApproved> context) =>
+        directory.AddIdeaAsync(context.Message.IdeaId, context.Message.CycleId, context.Message.Tier, context.Message.Category, context.CancellationToken);
 }

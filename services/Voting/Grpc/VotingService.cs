@@ -8,56 +8,144 @@ using Grpc.Core;
 
 namespace ConductorMesh.Voting.Grpc;
 
-public sealed class VotingService(BallotStore ballot, VoteStore votes, Leaderboards leaderboards, IdeasApi.IdeasApiClient ideas)
+public sealed class VotingService(
+    BallotDirectory directory, VoteWriter writer, VoteStore votes, Leaderboards leaderboards, LeaderboardWatch watch, StandingsAccess access)
     : VotingApi.VotingApiBase
 {
+    public const int MaxBulkVotes = 100_000;
+
     public override async Task<CastVoteResponse> CastVote(CastVoteRequest request, ServerCallContext context)
     {
-        var voter = Check.Text(request.VoterId, "voter_id", 64);
-        var ideaId = Check.Id(request.IdeaId, "idea_id");
-        var channel = Check.Defined(request.Channel, "channel");
-        var key = Check.OptionalText(request.IdempotencyKey, "idempotency_key", 64);
-
-        var idea = await BallotIdeaAsync(ideaId, context);
-        var result = await votes.CastAsync(new NewVote(voter, idea, channel.ToString(), key.Length == 0 ? null : key), context.CancellationToken);
-        if (!result.Replayed)
+        var vote = VoteFields.Checked(request);
+        await directory.EnsureIdeaAsync(vote.IdeaId, context.CancellationToken);
+        var result = await writer.CastAsync(vote);
+        if (result.Code != StatusCode.OK)
         {
-            await leaderboards.CountAsync(idea);
+            throw result.ToException();
         }
         return new CastVoteResponse
         {
-            VoteId = result.Vote.Id.ToString(),
-            IdeaId = ideaId.ToString(),
+            VoteId = result.VoteId.ToString(),
+            IdeaId = vote.IdeaId.ToString(),
             VotesLeftToday = result.VotesLeft,
-            AllowanceResetsAt = Timestamp.FromDateTime(VotingRules.ResetsAt(DateTime.UtcNow)),
-            CastAt = Timestamp.FromDateTime(result.Vote.CastAt),
+            AllowanceResetsAt = Timestamp.FromDateTime(result.ResetsAt),
+            CastAt = Timestamp.FromDateTime(result.CastAt),
+        };
+    }
+
+    public override async Task<CastVotesResponse> CastVotes(IAsyncStreamReader<CastVoteRequest> requestStream, ServerCallContext context)
+    {
+        // Each vote is checked as it arrives; the valid ones go to the writer in chunks, in order.
+        var outcomes = new List<Task<VoteResult>>();
+        var chunk = new List<(int Index, NewVote Vote)>();
+        void Flush()
+        {
+            var queued = writer.CastManyAsync(chunk.Select(c => c.Vote).ToList());
+            foreach (var ((index, _), result) in chunk.Zip(queued))
+            {
+                outcomes[index] = result;
+            }
+            chunk.Clear();
+        }
+        await foreach (var request in requestStream.ReadAllAsync(context.CancellationToken))
+        {
+            if (outcomes.Count == MaxBulkVotes)
+            {
+                throw Check.Invalid("votes", $"at most {MaxBulkVotes:N0} votes per call; send the rest in another call");
+            }
+            var index = outcomes.Count;
+            outcomes.Add(null!); // set below, from the check or from the writer
+            try
+            {
+                var vote = VoteFields.Checked(request);
+                await directory.EnsureIdeaAsync(vote.IdeaId, context.CancellationToken);
+                chunk.Add((index, vote));
+            }
+            catch (RpcException e) when (e.StatusCode != StatusCode.Cancelled)
+            {
+                outcomes[index] = Task.FromResult(VoteResult.Refused(e.StatusCode, e.Status.Detail));
+            }
+            if (chunk.Count >= 1_000)
+            {
+                Flush();
+            }
+        }
+        Flush();
+
+        var results = await Task.WhenAll(outcomes);
+        var response = new CastVotesResponse { Accepted = results.Count(r => r.Code == StatusCode.OK) };
+        response.Outcomes.AddRange(results.Select((r, i) => new VoteOutcome
+        {
+            Index = i, Code = (int)r.Code, Message = r.Message, VoteId = r.Code == StatusCode.OK ? r.VoteId.ToString() : "",
+        }));
+        return response;
+    }
+
+    public override async Task<Allowance> GetAllowance(GetAllowanceRequest request, ServerCallContext context)
+    {
+        var voter = Check.Text(request.VoterId, "voter_id", 64);
+        var program = await directory.ProgramAsync(Check.Id(request.ProgramId, "program_id"), context.CancellationToken);
+        var zone = VotingDay.Zone(program.TimeZone);
+        var now = DateTime.UtcNow;
+        var used = await votes.UsedAsync(voter, program.ProgramId, VotingDay.Today(now, zone), context.CancellationToken);
+        return new Allowance
+        {
+            VotesLeftToday = Math.Max(0, program.DailyAllowance - used),
+            DailyAllowance = program.DailyAllowance,
+            ResetsAt = Timestamp.FromDateTime(VotingDay.ResetsAt(now, zone)),
+            TimeZone = program.TimeZone,
         };
     }
 
     public override async Task<Leaderboard> GetLeaderboard(GetLeaderboardRequest request, ServerCallContext context)
     {
-        var cycleId = Check.Id(request.CycleId, "cycle_id");
-        var tier = Check.OptionalText(request.Tier, "tier", 20).ToLowerInvariant();
-        var category = request.Category == Category.Unspecified ? null : Check.Defined(request.Category, "category").ToString();
-        var top = request.Top switch
+        var board = BoardFields.Checked(request);
+        await access.EnsureVisibleAsync(board.CycleId, context);
+        return await ReadAsync(board);
+    }
+
+    public override async Task WatchLeaderboard(GetLeaderboardRequest request, IServerStreamWriter<Leaderboard> responseStream, ServerCallContext context)
+    {
+        var board = BoardFields.Checked(request);
+        await access.EnsureVisibleAsync(board.CycleId, context);
+        using var watcher = await watch.WatchAsync(board.CycleId);
+        Leaderboard? sent = null;
+        while (!context.CancellationToken.IsCancellationRequested)
         {
-            0 => 10,
-            < 0 or > 100 => throw Check.Invalid("top", "must be between 1 and 100 (0 for 10)"),
-            var n => n,
-        };
-        if (tier.Length > 0 && category is not null)
-        {
-            throw Check.Invalid("category", "give a tier or a category, not both");
+            var current = await ReadAsync(board);
+            if (sent is null || !current.Entries.Equals(sent.Entries))
+            {
+                await responseStream.WriteAsync(current, context.CancellationToken);
+                sent = current;
+            }
+            try
+            {
+                await watcher.WaitAsync(context.CancellationToken);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
         }
-        var entries = await leaderboards.TopAsync(Leaderboards.Key(cycleId, tier.Length == 0 ? null : tier, category), top);
-        var board = new Leaderboard { CycleId = cycleId.ToString() };
-        board.Entries.AddRange(entries.Select((e, i) => new LeaderboardEntry { IdeaId = e.IdeaId.ToString(), Votes = e.Votes, Rank = i + 1 }));
-        return board;
+    }
+
+    public override async Task<IdeaStanding> GetIdeaStanding(GetIdeaStandingRequest request, ServerCallContext context)
+    {
+        var ideaId = Check.Id(request.IdeaId, "idea_id");
+        var idea = await directory.FindAsync(ideaId, context.CancellationToken)
+            ?? throw Check.NotFound($"Idea {ideaId} is not in any vote.");
+        await access.EnsureVisibleAsync(idea.CycleId, context);
+        var (count, rank, tierRank, categoryRank) = await leaderboards.StandingAsync(idea.CycleId, idea.Tier, idea.Category, ideaId);
+        return new IdeaStanding
+        {
+            IdeaId = ideaId.ToString(), CycleId = idea.CycleId.ToString(), Votes = count, Rank = rank, TierRank = tierRank, CategoryRank = categoryRank,
+        };
     }
 
     public override async Task<FinalTallies> FinalizeCycle(FinalizeCycleRequest request, ServerCallContext context)
     {
         var cycleId = Check.Id(request.CycleId, "cycle_id");
+        await directory.EnsureCycleAsync(cycleId, context.CancellationToken);
         var (closedAt, tallies) = await votes.FinalizeAsync(cycleId, context.CancellationToken);
         var final = new FinalTallies { CycleId = cycleId.ToString(), ClosedAt = Timestamp.FromDateTime(closedAt) };
         final.Tallies.AddRange(tallies.Select(t => new IdeaTally
@@ -67,37 +155,29 @@ public sealed class VotingService(BallotStore ballot, VoteStore votes, Leaderboa
             Category = System.Enum.Parse<Category>(t.Category),
             Votes = t.Votes,
             LastVoteAt = Timestamp.FromDateTime(t.LastVoteAt),
+            Withdrawn = t.Withdrawn,
         }));
         return final;
     }
 
-    /// <summary>The idea as the vote knows it; asked of Ideas when its approval has not yet arrived on the bus.</summary>
-    private async Task<BallotIdea> BallotIdeaAsync(Guid ideaId, ServerCallContext context)
+    public override async Task<RebuildLeaderboardsResponse> RebuildLeaderboards(RebuildLeaderboardsRequest request, ServerCallContext context)
     {
-        if (await ballot.FindAsync(ideaId, context.CancellationToken) is { } known)
+        var cycleId = Check.OptionalId(request.CycleId, "cycle_id");
+        var (cycles, ideas) = await votes.RebuildAsync(cycleId, context.CancellationToken);
+        return new RebuildLeaderboardsResponse { Cycles = cycles, Ideas = ideas };
+    }
+
+    private async Task<Leaderboard> ReadAsync(BoardFields board)
+    {
+        var asOf = DateTime.UtcNow;
+        var (entries, size) = await leaderboards.PageAsync(board.Key, board.Offset, board.Size);
+        var result = new Leaderboard
         {
-            return known;
-        }
-        Idea idea;
-        try
-        {
-            idea = await ideas.GetIdeaAsync(new GetIdeaRequest { IdeaId = ideaId.ToString() },
-                deadline: context.Deadline, cancellationToken: context.CancellationToken);
-        }
-        catch (RpcException e) when (e.StatusCode == StatusCode.NotFound)
-        {
-            throw Check.NotFound($"No idea has id {ideaId}.");
-        }
-        catch (RpcException e) when (e.StatusCode != StatusCode.Cancelled)
-        {
-            throw new RpcException(new Status(StatusCode.Unavailable, $"Ideas could not confirm idea {ideaId} ({e.Status.Detail}); no vote was cast, try again."));
-        }
-        if (idea.Status != IdeaStatus.Approved)
-        {
-            throw Check.Precondition($"Idea {ideaId} is not in the vote (its status is {idea.Status}).");
-        }
-        var entry = new BallotIdea(ideaId, Guid.Parse(idea.CycleId), idea.Tier, idea.Category.ToString());
-        await ballot.AddAsync(entry, context.CancellationToken);
-        return entry;
+            CycleId = board.CycleId.ToString(),
+            AsOf = Timestamp.FromDateTime(asOf),
+            NextPageToken = board.Offset + board.Size < size ? PageToken.EncodeOffset(board.Offset + board.Size) : "",
+        };
+        result.Entries.AddRange(entries.Select((e, i) => new LeaderboardEntry { IdeaId = e.IdeaId.ToString(), Votes = e.Votes, Rank = board.Offset + i + 1 }));
+        return result;
     }
 }

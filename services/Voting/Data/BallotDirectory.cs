@@ -1,0 +1,130 @@
+using System.Collections.Concurrent;
+using ConductorMesh.Grants.V1;
+using ConductorMesh.Ideas.V1;
+using ConductorMesh.ServiceDefaults.Grpc;
+using Dapper;
+using Grpc.Core;
+using Npgsql;
+
+namespace ConductorMesh.Voting.Data;
+
+/// <summary>
+/// What the vote must know of ideas, cycles and programs before a vote can be taken. Learnt from
+/// the bus, and asked of Ideas and Grants on a miss, so the first vote right after an approval
+/// does not race the event.
+/// </summary>
+public sealed class BallotDirectory(NpgsqlDataSource dataSource, IdeasApi.IdeasApiClient ideas, GrantsApi.GrantsApiClient grants)
+{
+    private const string IdeaSql =
+        """
+        SELECT b.idea_id, b.cycle_id, b.tier, b.category, b.withdrawn_at, c.closed_at, p.program_id, p.time_zone, p.daily_allowance, p.hide_standings
+        FROM ballot_ideas b JOIN ballot_cycles c ON c.cycle_id = b.cycle_id JOIN ballot_programs p ON p.program_id = c.program_id
+        """;
+
+    // Ideas known to be on the ballot: once there, an idea stays (withdrawal is checked in the vote's transaction).
+    private readonly ConcurrentDictionary<Guid, bool> known = new();
+
+    /// <summary>Makes sure the idea is on the ballot; refuses if it is unknown or not approved.</summary>
+    public async Task EnsureIdeaAsync(Guid ideaId, CancellationToken ct)
+    {
+        if (known.ContainsKey(ideaId))
+        {
+            return;
+        }
+        if (await FindAsync(ideaId, ct) is null)
+        {
+            var idea = await AskAsync(() => ideas.GetIdeaAsync(new GetIdeaRequest { IdeaId = ideaId.ToString() }, cancellationToken: ct).ResponseAsync,
+                $"No idea has id {ideaId}.", $"idea {ideaId}");
+            if (idea.Status != IdeaStatus.Approved)
+            {
+                throw Check.Precondition($"Idea {ideaId} is not in the vote (its status is {idea.Status}).");
+            }
+            await AddIdeaAsync(ideaId, Guid.Parse(idea.CycleId), idea.Tier, idea.Category.ToString(), ct);
+        }
+        known[ideaId] = true;
+    }
+
+    public async Task<BallotIdea?> FindAsync(Guid ideaId, CancellationToken ct)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        return await connection.QuerySingleOrDefaultAsync<BallotIdea>($"{IdeaSql} WHERE b.idea_id = @ideaId", new { ideaId });
+    }
+
+    /// <summary>The ballot rows of these ideas, locked in share mode for the caller's transaction.</summary>
+    public static async Task<Dictionary<Guid, BallotIdea>> LockIdeasAsync(NpgsqlTransaction tx, Guid[] ideaIds) =>
+        (await tx.Connection!.QueryAsync<BallotIdea>($"{IdeaSql} WHERE b.idea_id = ANY(@ideaIds) FOR SHARE OF b, c", new { ideaIds }, tx))
+            .ToDictionary(i => i.IdeaId);
+
+    public async Task AddIdeaAsync(Guid ideaId, Guid cycleId, string tier, string category, CancellationToken ct)
+    {
+        await EnsureCycleAsync(cycleId, ct);
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        await connection.ExecuteAsync(
+            "INSERT INTO ballot_ideas (idea_id, cycle_id, tier, category) VALUES (@ideaId, @cycleId, @tier, @category) ON CONFLICT DO NOTHING",
+            new { ideaId, cycleId, tier, category });
+    }
+
+    /// <summary>Makes sure the cycle and its program's rules are known; answers the program.</summary>
+    public async Task<Guid> EnsureCycleAsync(Guid cycleId, CancellationToken ct)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        if (await connection.QuerySingleOrDefaultAsync<Guid?>("SELECT program_id FROM ballot_cycles WHERE cycle_id = @cycleId", new { cycleId }) is { } known)
+        {
+            return known;
+        }
+        var cycle = await AskAsync(() => grants.GetCycleAsync(new GetCycleRequest { CycleId = cycleId.ToString() }, cancellationToken: ct).ResponseAsync,
+            $"No cycle has id {cycleId}.", $"cycle {cycleId}");
+        var program = await ProgramAsync(Guid.Parse(cycle.ProgramId), ct);
+        await connection.ExecuteAsync("INSERT INTO ballot_cycles (cycle_id, program_id) VALUES (@cycleId, @ProgramId) ON CONFLICT DO NOTHING",
+            new { cycleId, program.ProgramId });
+        return program.ProgramId;
+    }
+
+    /// <summary>A cycle's program rules and when its vote closed (null while open).</summary>
+    public async Task<(ProgramRules Rules, DateTime? ClosedAt)> CycleAsync(Guid cycleId, CancellationToken ct)
+    {
+        var programId = await EnsureCycleAsync(cycleId, ct);
+        var rules = await ProgramAsync(programId, ct);
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        return (rules, await connection.QuerySingleAsync<DateTime?>("SELECT closed_at FROM ballot_cycles WHERE cycle_id = @cycleId", new { cycleId }));
+    }
+
+    /// <summary>A program's voting rules, asked of Grants the first time.</summary>
+    public async Task<ProgramRules> ProgramAsync(Guid programId, CancellationToken ct)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        if (await connection.QuerySingleOrDefaultAsync<ProgramRules>(
+                "SELECT program_id, time_zone, daily_allowance, hide_standings FROM ballot_programs WHERE program_id = @programId", new { programId }) is { } rules)
+        {
+            return rules;
+        }
+        var program = await AskAsync(() => grants.GetProgramAsync(new GetProgramRequest { ProgramId = programId.ToString() }, cancellationToken: ct).ResponseAsync,
+            $"No program has id {programId}.", $"program {programId}");
+        var learnt = new ProgramRules(programId, program.TimeZone, program.DailyVoteAllowance, program.HideStandings);
+        await SaveProgramAsync(connection, null, learnt);
+        return learnt;
+    }
+
+    public static Task SaveProgramAsync(NpgsqlConnection connection, NpgsqlTransaction? tx, ProgramRules rules) =>
+        connection.ExecuteAsync(
+            """
+            INSERT INTO ballot_programs (program_id, time_zone, daily_allowance, hide_standings) VALUES (@ProgramId, @TimeZone, @DailyAllowance, @HideStandings)
+            ON CONFLICT (program_id) DO UPDATE SET time_zone = excluded.time_zone, daily_allowance = excluded.daily_allowance, hide_standings = excluded.hide_standings
+            """, rules, tx);
+
+    private static async Task<T> AskAsync<T>(Func<Task<T>> call, string notFound, string what)
+    {
+        try
+        {
+            return await call();
+        }
+        catch (RpcException e) when (e.StatusCode == StatusCode.NotFound)
+        {
+            throw Check.NotFound(notFound);
+        }
+        catch (RpcException e) when (e.StatusCode != StatusCode.Cancelled)
+        {
+            throw new RpcException(new Status(StatusCode.Unavailable, $"Could not confirm {what} ({e.Status.Detail}); no vote was cast, try again."));
+        }
+    }
+}

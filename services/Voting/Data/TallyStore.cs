@@ -1,0 +1,130 @@
+using System.Data;
+using ConductorMesh.Contracts;
+using ConductorMesh.ServiceDefaults.Messaging;
+using ConductorMesh.Voting.Domain;
+using Dapper;
+using Npgsql;
+
+namespace ConductorMesh.Voting.Data;
+
+/// <summary>What one tally step did: the cycles whose standings changed.</summary>
+public sealed record TallyStep(bool Worked, IReadOnlySet<Guid> ChangedCycles);
+
+/// <summary>
+/// Counts newly committed votes into idea_counts and the leaderboards, publishes them as
+/// VotesTallied and IdeaMilestoneReached through the outbox, and does the rebuilds asked for.
+/// One step is one REPEATABLE READ transaction: the votes it takes, the counts it writes and
+/// the events it enqueues commit together, and a rebuild sees the vote log as of that instant.
+/// </summary>
+public sealed class TallyStore(Leaderboards leaderboards, Microsoft.Extensions.Options.IOptions<VotingRules> rules, ILogger<TallyStore> logger)
+{
+    private sealed record Taken(Guid IdeaId, Guid CycleId, DateTime CastAt);
+
+    private sealed record Counted(Guid IdeaId, Guid CycleId, long Votes, string Tier, string Category, bool Withdrawn);
+
+    /// <summary>Leaderboards may miss writes made while Redis was away: the next step rebuilds them all.</summary>
+    private bool redisBehind = true;
+
+    /// <summary>The next step rebuilds every board (a new leader cannot know what happened to Redis before it).</summary>
+    public void RebuildEverythingNext() => redisBehind = true;
+
+    public async Task<TallyStep> StepAsync(NpgsqlConnection connection, CancellationToken ct)
+    {
+        await using var tx = await connection.BeginTransactionAsync(IsolationLevel.RepeatableRead, ct);
+        var taken = (await connection.QueryAsync<Taken>(
+            "DELETE FROM untallied_votes WHERE id IN (SELECT id FROM untallied_votes ORDER BY id LIMIT 50000) RETURNING idea_id, cycle_id, cast_at",
+            transaction: tx)).AsList();
+        var requests = (await connection.QueryAsync<(long Id, Guid? CycleId)>(
+            "SELECT id, cycle_id FROM leaderboard_rebuilds WHERE done_at IS NULL ORDER BY id", transaction: tx)).AsList();
+        var rebuildAll = redisBehind || requests.Any(r => r.CycleId is null);
+        if (taken.Count == 0 && requests.Count == 0 && !rebuildAll)
+        {
+            await tx.CommitAsync(ct);
+            return new TallyStep(false, new HashSet<Guid>());
+        }
+
+        var changed = new HashSet<Guid>(taken.Select(t => t.CycleId));
+        var counted = taken.Count == 0 ? [] : await CountAsync(tx, taken);
+        var stillBehind = false;
+        try
+        {
+            await leaderboards.SetAsync(counted.Where(c => !c.Withdrawn).Select(c => new BoardEntry(c.IdeaId, c.CycleId, c.Tier, c.Category, c.Votes)).ToList());
+            var rebuilt = await RebuildAsync(tx, rebuildAll ? null : requests.Select(r => r.CycleId!.Value).Distinct().ToArray());
+            changed.UnionWith(rebuilt.Cycles);
+            await connection.ExecuteAsync("UPDATE leaderboard_rebuilds SET done_at = now(), cycles = @Count, ideas = @Ideas WHERE id = ANY(@ids)",
+                new { rebuilt.Cycles.Count, rebuilt.Ideas, ids = requests.Select(r => r.Id).ToArray() }, tx);
+        }
+        catch (StackExchange.Redis.RedisException e)
+        {
+            // Counts and events still commit; the boards catch up with a full rebuild once Redis answers.
+            logger.LogWarning("Leaderboards not updated ({Message}); they will be rebuilt from the vote log", e.Message);
+            stillBehind = true;
+        }
+        await tx.CommitAsync(ct);
+        redisBehind = stillBehind;
+        return new TallyStep(true, changed);
+    }
+
+    private async Task<IReadOnlyList<Counted>> CountAsync(NpgsqlTransaction tx, IReadOnlyList<Taken> taken)
+    {
+        var perIdea = taken.GroupBy(t => t.IdeaId)
+            .Select(g => (IdeaId: g.Key, g.First().CycleId, New: g.Count(), Last: g.Max(t => t.CastAt), First: g.Min(t => t.CastAt))).ToList();
+        var counted = (await tx.Connection!.QueryAsync<Counted>(
+            """
+            WITH c AS (
+                INSERT INTO idea_counts AS c (idea_id, cycle_id, votes, last_vote_at) SELECT * FROM unnest(@ideas, @cycles, @news, @lasts)
+                ON CONFLICT (idea_id) DO UPDATE SET votes = c.votes + excluded.votes, last_vote_at = greatest(c.last_vote_at, excluded.last_vote_at)
+                RETURNING idea_id, cycle_id, votes)
+            SELECT c.idea_id, c.cycle_id, c.votes, b.tier, b.category, b.withdrawn_at IS NOT NULL AS withdrawn
+            FROM c JOIN ballot_ideas b ON b.idea_id = c.idea_id
+            """,
+            new
+            {
+                ideas = perIdea.Select(p => p.IdeaId).ToArray(),
+                cycles = perIdea.Select(p => p.CycleId).ToArray(),
+                news = perIdea.Select(p => (long)p.New).ToArray(),
+                lasts = perIdea.Select(p => p.Last).ToArray(),
+            }, tx)).ToDictionary(c => c.IdeaId);
+
+        foreach (var cycle in perIdea.GroupBy(p => p.CycleId))
+        {
+            var counts = cycle.Select(p => new IdeaVoteCount(p.IdeaId, p.New, counted[p.IdeaId].Votes)).ToList();
+            await tx.EnqueueAsync(new VotesTallied(cycle.Key, cycle.Min(p => p.First), cycle.Max(p => p.Last), counts));
+        }
+        foreach (var p in perIdea)
+        {
+            var total = counted[p.IdeaId].Votes;
+            foreach (var milestone in rules.Value.Passed(total - p.New, total))
+            {
+                await tx.EnqueueAsync(new IdeaMilestoneReached(p.IdeaId, p.CycleId, milestone, total));
+            }
+        }
+        return counted.Values.ToList();
+    }
+
+    /// <summary>Rebuilds the boards of these cycles (null: every cycle) from the vote log in this transaction's snapshot.</summary>
+    private async Task<(IReadOnlyList<Guid> Cycles, int Ideas)> RebuildAsync(NpgsqlTransaction tx, Guid[]? cycles)
+    {
+        if (cycles is { Length: 0 })
+        {
+            return ([], 0);
+        }
+        var ideas = (await tx.Connection!.QueryAsync<(Guid IdeaId, Guid CycleId, string Tier, string Category, bool Withdrawn, long Votes)>(
+            """
+            SELECT b.idea_id, b.cycle_id, b.tier, b.category, b.withdrawn_at IS NOT NULL, count(v.id)
+            FROM ballot_ideas b LEFT JOIN votes v ON v.idea_id = b.idea_id
+            WHERE @cycles::uuid[] IS NULL OR b.cycle_id = ANY(@cycles)
+            GROUP BY b.idea_id
+            """, new { cycles }, tx)).AsList();
+        var rebuilt = ideas.Select(i => i.CycleId).Union(cycles ?? []).Distinct().ToList();
+        foreach (var cycle in rebuilt)
+        {
+            var inCycle = ideas.Where(i => i.CycleId == cycle).ToList();
+            var keys = inCycle.SelectMany(i => new[] { Leaderboards.Key(cycle), Leaderboards.Key(cycle, tier: i.Tier), Leaderboards.Key(cycle, category: i.Category) })
+                .Append(Leaderboards.Key(cycle)).ToHashSet();
+            await leaderboards.ReplaceAsync(keys,
+                inCycle.Where(i => !i.Withdrawn && i.Votes > 0).Select(i => new BoardEntry(i.IdeaId, cycle, i.Tier, i.Category, i.Votes)).ToList());
+        }
+        return (rebuilt, ideas.Count(i => !i.Withdrawn && i.Votes > 0));
+    }
+}

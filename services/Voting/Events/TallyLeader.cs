@@ -1,0 +1,70 @@
+using ConductorMesh.Voting.Data;
+using ConductorMesh.Voting.Domain;
+using Dapper;
+using Microsoft.Extensions.Options;
+using Npgsql;
+
+namespace ConductorMesh.Voting.Events;
+
+/// <summary>
+/// Runs the tally on one replica at a time: the replica holding a PostgreSQL session lock is the
+/// leader; the others wait to take over if its connection drops. On taking the lead it rebuilds
+/// every leaderboard, then counts new votes every <see cref="VotingRules.TallyInterval"/>, or at
+/// once while there is more to count.
+/// </summary>
+public sealed class TallyLeader(NpgsqlDataSource dataSource, TallyStore tally, Leaderboards leaderboards, IOptions<VotingRules> rules, ILogger<TallyLeader> logger)
+    : BackgroundService
+{
+    private const long LockKey = 0x766F74696E67; // "voting"
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await using var connection = await dataSource.OpenConnectionAsync(stoppingToken);
+                if (!await connection.ExecuteScalarAsync<bool>("SELECT pg_try_advisory_lock(@LockKey)", new { LockKey }))
+                {
+                    await Task.Delay(TimeSpan.FromSeconds(1), stoppingToken);
+                    continue;
+                }
+                logger.LogInformation("This replica now runs the vote tally");
+                tally.RebuildEverythingNext();
+                while (!stoppingToken.IsCancellationRequested)
+                {
+                    var step = await tally.StepAsync(connection, stoppingToken);
+                    foreach (var cycle in step.ChangedCycles)
+                    {
+                        await AnnounceAsync(cycle);
+                    }
+                    if (!step.Worked)
+                    {
+                        await Task.Delay(rules.Value.TallyInterval, stoppingToken);
+                    }
+                }
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception e)
+            {
+                logger.LogWarning(e, "The vote tally stopped; trying again");
+                await Task.Delay(TimeSpan.FromSeconds(1), stoppingToken);
+            }
+        }
+    }
+
+    private async Task AnnounceAsync(Guid cycle)
+    {
+        try
+        {
+            await leaderboards.AnnounceAsync(cycle);
+        }
+        catch (StackExchange.Redis.RedisException e)
+        {
+            logger.LogDebug("Could not announce new standings of {Cycle}: {Message}", cycle, e.Message);
+        }
+    }
+}
