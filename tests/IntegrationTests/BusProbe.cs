@@ -36,6 +36,9 @@ public sealed class BusProbe : IAsyncDisposable
     public async Task<T> WaitFor<T>(Func<T, bool> match, string what) where T : IntegrationEvent =>
         (await Eventually.Get(() => Task.FromResult(seen.OfType<T>().FirstOrDefault(match)), e => e is not null, what))!;
 
+    /// <summary>Every event seen so far.</summary>
+    public IReadOnlyList<IntegrationEvent> All => seen.ToList();
+
     /// <summary>Every event seen so far that concerns <paramref name="ideaId"/>, in arrival order.</summary>
     public IReadOnlyList<IntegrationEvent> AboutIdea(Guid ideaId) =>
         seen.Where(e => e.GetType().GetProperty("IdeaId")?.GetValue(e) is Guid id && id == ideaId).ToList();

@@ -70,8 +70,7 @@ public sealed class RefusalTests(MeshFixture mesh)
 
         vote.IdempotencyKey = "";
         await Refused.With(() => mesh.Voting.CastVoteAsync(vote).ResponseAsync, StatusCode.AlreadyExists, "already voted");
-        var board = await mesh.Voting.GetLeaderboardAsync(new GetLeaderboardRequest { CycleId = cycle.Id });
-        Assert.Equal(1, board.Entries.Single().Votes);
+        await scenario.BoardAsync(new GetLeaderboardRequest { CycleId = cycle.Id }, (idea.Id, 1));
     }
 
     [Fact]

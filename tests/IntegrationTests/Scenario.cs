@@ -13,9 +13,12 @@ public sealed class Scenario(MeshFixture mesh)
         OpenCycleAsync(budgetMinor, 0, tiers);
 
     /// <summary>A new program with an open cycle taking at most <paramref name="cap"/> ideas (0: the default).</summary>
-    public async Task<(GrantProgram Program, Cycle Cycle)> OpenCycleAsync(long budgetMinor, int cap, params Tier[] tiers)
+    public Task<(GrantProgram Program, Cycle Cycle)> OpenCycleAsync(long budgetMinor, int cap, params Tier[] tiers) =>
+        OpenCycleAsync(new CreateProgramRequest { Name = "Test program", Currency = "USD", BudgetMinor = budgetMinor }, cap, tiers);
+
+    public async Task<(GrantProgram Program, Cycle Cycle)> OpenCycleAsync(CreateProgramRequest programRequest, int cap, params Tier[] tiers)
     {
-        var program = await mesh.Grants.CreateProgramAsync(new CreateProgramRequest { Name = "Test program", Currency = "USD", BudgetMinor = budgetMinor });
+        var program = await mesh.Grants.CreateProgramAsync(programRequest);
         return (program, await NextCycleAsync(program, cap, tiers));
     }
 
@@ -49,6 +52,11 @@ public sealed class Scenario(MeshFixture mesh)
             await mesh.Voting.CastVoteAsync(new CastVoteRequest { VoterId = $"voter-{Guid.NewGuid():N}", IdeaId = idea.Id, Channel = VoteChannel.Web });
         }
     }
+
+    /// <summary>Waits for the leaderboard (fed by the tally, a moment after the votes) to read <paramref name="expected"/>.</summary>
+    public Task<Leaderboard> BoardAsync(GetLeaderboardRequest request, params (string IdeaId, long Votes)[] expected) =>
+        Eventually.Get(() => mesh.Voting.GetLeaderboardAsync(request).ResponseAsync,
+            b => b.Entries.Select(e => (e.IdeaId, e.Votes)).SequenceEqual(expected), $"the leaderboard to read {string.Join(", ", expected)}");
 
     /// <summary>Every page of a listing, following next_page_token to the end.</summary>
     public async Task<List<Idea>> ListAllAsync(ListIdeasRequest request)

@@ -1,0 +1,132 @@
+using ConductorMesh.Grants.V1;
+using ConductorMesh.Ideas.V1;
+using ConductorMesh.Voting.V1;
+using Grpc.Core;
+
+namespace ConductorMesh.IntegrationTests.Voting;
+
+/// <summary>Casting votes: the allowance exact under concurrency, the program's day, bulk ingest and withdrawn ideas.</summary>
+[Collection(MeshCollection.Name)]
+public sealed class CastingTests(MeshFixture mesh)
+{
+    private readonly Scenario scenario = new(mesh);
+
+    private static CastVoteRequest Vote(string voter, Idea idea, string key = "") =>
+        new() { VoterId = voter, IdeaId = idea.Id, Channel = VoteChannel.Web, IdempotencyKey = key };
+
+    private async Task<List<Idea>> ApprovedIdeasAsync(Cycle cycle, int count)
+    {
+        var ideas = new List<Idea>();
+        for (var i = 0; i < count; i++)
+        {
+            ideas.Add(await scenario.ApprovedAsync(cycle, $"Idea number {i}", "5k", $"author-{i}"));
+        }
+        return ideas;
+    }
+
+    [Fact]
+    public async Task Of_a_hundred_concurrent_votes_by_one_voter_exactly_the_allowance_is_accepted()
+    {
+        var (program, cycle) = await scenario.OpenCycleAsync(
+            new CreateProgramRequest { Name = "Allowance", BudgetMinor = 1_000_000, DailyVoteAllowance = 7 }, 0, Scenario.FiveK);
+        var ideas = await ApprovedIdeasAsync(cycle, 26);
+        var voter = $"voter-{Guid.NewGuid():N}";
+
+        var outcomes = await Task.WhenAll(Enumerable.Range(0, 100).Select(async i =>
+        {
+            try
+            {
+                var cast = await mesh.Voting.CastVoteAsync(Vote(voter, ideas[i % 25]));
+                return (StatusCode.OK, cast.IdeaId);
+            }
+            catch (RpcException e)
+            {
+                return (e.StatusCode, "");
+            }
+        }));
+
+        var accepted = outcomes.Where(o => o.Item1 == StatusCode.OK).Select(o => o.Item2).ToList();
+        Assert.Equal(7, accepted.Count);
+        Assert.Equal(7, accepted.Distinct().Count());
+        Assert.All(outcomes.Where(o => o.Item1 != StatusCode.OK), o => Assert.Contains(o.Item1, new[] { StatusCode.ResourceExhausted, StatusCode.AlreadyExists }));
+        var allowance = await mesh.Voting.GetAllowanceAsync(new GetAllowanceRequest { VoterId = voter, ProgramId = program.Id });
+        Assert.Equal((0, 7), (allowance.VotesLeftToday, allowance.DailyAllowance));
+        var refused = await Refused.With(() => mesh.Voting.CastVoteAsync(Vote(voter, ideas[25])).ResponseAsync, StatusCode.ResourceExhausted, "0 left until");
+        Assert.Contains(allowance.ResetsAt.ToDateTime().ToString("u"), refused.Status.Detail);
+    }
+
+    [Fact]
+    public async Task The_voting_day_follows_the_programs_time_zone()
+    {
+        var (program, cycle) = await scenario.OpenCycleAsync(
+            new CreateProgramRequest { Name = "Far east", BudgetMinor = 1_000_000, TimeZone = "Pacific/Kiritimati" }, 0, Scenario.FiveK);
+        var idea = (await ApprovedIdeasAsync(cycle, 1))[0];
+        var zone = TimeZoneInfo.FindSystemTimeZoneById("Pacific/Kiritimati");
+
+        var cast = await mesh.Voting.CastVoteAsync(Vote("voter-tz", idea));
+
+        var localMidnight = TimeZoneInfo.ConvertTimeFromUtc(DateTime.UtcNow, zone).Date.AddDays(1);
+        var expected = TimeZoneInfo.ConvertTimeToUtc(localMidnight, zone);
+        Assert.Equal(expected, cast.AllowanceResetsAt.ToDateTime());
+        Assert.Equal(9, cast.VotesLeftToday);
+        var allowance = await mesh.Voting.GetAllowanceAsync(new GetAllowanceRequest { VoterId = "voter-tz", ProgramId = program.Id });
+        Assert.Equal(("Pacific/Kiritimati", 9, expected), (allowance.TimeZone, allowance.VotesLeftToday, allowance.ResetsAt.ToDateTime()));
+    }
+
+    [Fact]
+    public async Task Bulk_ingest_applies_every_rule_per_vote_and_answers_in_order()
+    {
+        var (_, cycle) = await scenario.OpenCycleAsync(
+            new CreateProgramRequest { Name = "Bulk", BudgetMinor = 1_000_000, DailyVoteAllowance = 2 }, 0, Scenario.FiveK);
+        var ideas = await ApprovedIdeasAsync(cycle, 3);
+        var waiting = await scenario.SubmitAsync(cycle, "Not yet approved", "5k", "author-w");
+        var sms = $"sms-{Guid.NewGuid():N}";
+        var requests = new[]
+        {
+            Vote(sms, ideas[0], "msg-1"),                                            // accepted
+            Vote(sms, ideas[0]),                                                     // same idea today
+            Vote(sms, ideas[0], "msg-1"),                                            // retry of the first: its vote again
+            Vote(sms, ideas[1]),                                                     // accepted: allowance now used
+            Vote(sms, ideas[2]),                                                     // over the allowance
+            new CastVoteRequest { VoterId = "other", IdeaId = waiting.Id, Channel = VoteChannel.Sms }, // not in the vote
+            new CastVoteRequest { VoterId = "other", IdeaId = "not-an-id", Channel = VoteChannel.Sms }, // bad field
+            new CastVoteRequest { VoterId = "other", IdeaId = ideas[2].Id, Channel = VoteChannel.Sms },  // accepted
+        };
+
+        using var call = mesh.Voting.CastVotes();
+        foreach (var request in requests)
+        {
+            await call.RequestStream.WriteAsync(request);
+        }
+        await call.RequestStream.CompleteAsync();
+        var response = await call.ResponseAsync;
+
+        Assert.Equal(Enumerable.Range(0, requests.Length), response.Outcomes.Select(o => o.Index));
+        Assert.Equal(
+            [StatusCode.OK, StatusCode.AlreadyExists, StatusCode.OK, StatusCode.OK, StatusCode.ResourceExhausted, StatusCode.FailedPrecondition, StatusCode.InvalidArgument, StatusCode.OK],
+            response.Outcomes.Select(o => (StatusCode)o.Code));
+        Assert.Equal(response.Outcomes[0].VoteId, response.Outcomes[2].VoteId);
+        Assert.Contains("idea_id", response.Outcomes[6].Message);
+        Assert.Equal(4, response.Accepted);
+        await scenario.BoardAsync(new GetLeaderboardRequest { CycleId = cycle.Id }, (ideas[2].Id, 1), (ideas[1].Id, 1), (ideas[0].Id, 1));
+        var final = await mesh.Voting.FinalizeCycleAsync(new FinalizeCycleRequest { CycleId = cycle.Id });
+        Assert.Equal(3, final.Tallies.Sum(t => t.Votes));
+    }
+
+    [Fact]
+    public async Task A_withdrawn_idea_takes_no_votes_and_leaves_the_leaderboards()
+    {
+        var (_, cycle) = await scenario.OpenCycleAsync(1_000_000, Scenario.FiveK);
+        var ideas = await ApprovedIdeasAsync(cycle, 2);
+        await scenario.VoteAsync(ideas[0], 2);
+        await scenario.VoteAsync(ideas[1], 1);
+        await scenario.BoardAsync(new GetLeaderboardRequest { CycleId = cycle.Id }, (ideas[0].Id, 2), (ideas[1].Id, 1));
+
+        await mesh.Ideas.WithdrawIdeaAsync(new WithdrawIdeaRequest { IdeaId = ideas[0].Id, MemberId = ideas[0].AuthorMemberId });
+
+        await scenario.BoardAsync(new GetLeaderboardRequest { CycleId = cycle.Id }, (ideas[1].Id, 1));
+        await Refused.With(() => mesh.Voting.CastVoteAsync(Vote("late-fan", ideas[0])).ResponseAsync, StatusCode.FailedPrecondition, "withdrawn");
+        var final = await mesh.Voting.FinalizeCycleAsync(new FinalizeCycleRequest { CycleId = cycle.Id });
+        Assert.True(final.Tallies.Single(t => t.IdeaId == ideas[0].Id).Withdrawn);
+    }
+}

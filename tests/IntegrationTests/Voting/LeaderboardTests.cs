@@ -1,0 +1,147 @@
+using ConductorMesh.AppHost.Resources;
+using ConductorMesh.Contracts;
+using ConductorMesh.Grants.V1;
+using ConductorMesh.Ideas.V1;
+using ConductorMesh.Voting.V1;
+using Grpc.Core;
+using StackExchange.Redis;
+
+namespace ConductorMesh.IntegrationTests.Voting;
+
+/// <summary>Leaderboards: pages and standings, the live stream, rebuilds from the vote log, hidden standings and the events of the tally.</summary>
+[Collection(MeshCollection.Name)]
+public sealed class LeaderboardTests(MeshFixture mesh)
+{
+    private readonly Scenario scenario = new(mesh);
+
+    private async Task<(Cycle Cycle, Idea[] Ideas)> VotedCycleAsync(params int[] votes)
+    {
+        var (_, cycle) = await scenario.OpenCycleAsync(1_000_000, Scenario.FiveK, new Tier { Name = "big", AmountMinor = 50_000_00, Slots = 1 });
+        var ideas = new Idea[votes.Length];
+        for (var i = 0; i < votes.Length; i++)
+        {
+            ideas[i] = await scenario.ApprovedAsync(cycle, $"Contender {i}", i % 2 == 0 ? "5k" : "big", $"author-{i}", i < 2 ? Category.Health : Category.Education);
+            await scenario.VoteAsync(ideas[i], votes[i]);
+        }
+        return (cycle, ideas);
+    }
+
+    [Fact]
+    public async Task Pages_follow_the_standings_and_an_idea_knows_its_ranks()
+    {
+        var (cycle, ideas) = await VotedCycleAsync(5, 4, 3, 2, 1);
+        var all = new GetLeaderboardRequest { CycleId = cycle.Id };
+        await scenario.BoardAsync(all, ideas.Select((idea, i) => (idea.Id, 5L - i)).ToArray());
+
+        var first = await mesh.Voting.GetLeaderboardAsync(new GetLeaderboardRequest { CycleId = cycle.Id, Top = 2 });
+        var second = await mesh.Voting.GetLeaderboardAsync(new GetLeaderboardRequest { CycleId = cycle.Id, Top = 2, PageToken = first.NextPageToken });
+        var last = await mesh.Voting.GetLeaderboardAsync(new GetLeaderboardRequest { CycleId = cycle.Id, Top = 2, PageToken = second.NextPageToken });
+
+        Assert.Equal([1, 2, 3, 4, 5], first.Entries.Concat(second.Entries).Concat(last.Entries).Select(e => e.Rank));
+        Assert.Equal(ideas.Select(i => i.Id), first.Entries.Concat(second.Entries).Concat(last.Entries).Select(e => e.IdeaId));
+        Assert.Equal("", last.NextPageToken);
+
+        var standing = await mesh.Voting.GetIdeaStandingAsync(new GetIdeaStandingRequest { IdeaId = ideas[3].Id });
+        Assert.Equal((2L, 4, 2, 2), (standing.Votes, standing.Rank, standing.TierRank, standing.CategoryRank));
+    }
+
+    [Fact]
+    public async Task The_stream_pushes_new_standings_soon_after_the_votes()
+    {
+        var (cycle, ideas) = await VotedCycleAsync(2, 1);
+        await scenario.BoardAsync(new GetLeaderboardRequest { CycleId = cycle.Id }, (ideas[0].Id, 2), (ideas[1].Id, 1));
+        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        using var watch = mesh.Voting.WatchLeaderboard(new GetLeaderboardRequest { CycleId = cycle.Id }, cancellationToken: deadline.Token);
+
+        Assert.True(await watch.ResponseStream.MoveNext(deadline.Token));
+        Assert.Equal([(ideas[0].Id, 2L), (ideas[1].Id, 1L)], watch.ResponseStream.Current.Entries.Select(e => (e.IdeaId, e.Votes)));
+
+        await scenario.VoteAsync(ideas[1], 2);
+        var seen = new List<Leaderboard>();
+        while (await watch.ResponseStream.MoveNext(deadline.Token))
+        {
+            seen.Add(watch.ResponseStream.Current);
+            if (watch.ResponseStream.Current.Entries[0].IdeaId == ideas[1].Id)
+            {
+                break;
+            }
+        }
+        Assert.Equal([(ideas[1].Id, 3L), (ideas[0].Id, 2L)], seen.Last().Entries.Select(e => (e.IdeaId, e.Votes)));
+        // Bursts are coalesced: never more updates than votes.
+        Assert.InRange(seen.Count, 1, 2);
+    }
+
+    [Fact]
+    public async Task A_flushed_redis_is_rebuilt_to_exactly_the_vote_log_on_request_and_on_start()
+    {
+        var (cycle, ideas) = await VotedCycleAsync(3, 2, 1);
+        var overall = new GetLeaderboardRequest { CycleId = cycle.Id };
+        var tier = new GetLeaderboardRequest { CycleId = cycle.Id, Tier = "5k" };
+        await scenario.BoardAsync(overall, (ideas[0].Id, 3), (ideas[1].Id, 2), (ideas[2].Id, 1));
+        var redis = mesh.App.Resource<RedisServer>("redis").ConnectionString + ",allowAdmin=true";
+        async Task FlushAsync()
+        {
+            await using var connection = await ConnectionMultiplexer.ConnectAsync(redis);
+            await connection.GetServers().Single().FlushAllDatabasesAsync();
+        }
+
+        await FlushAsync();
+        Assert.Empty((await mesh.Voting.GetLeaderboardAsync(overall)).Entries);
+        var rebuilt = await mesh.Voting.RebuildLeaderboardsAsync(new RebuildLeaderboardsRequest { CycleId = cycle.Id });
+        Assert.Equal((1, 3), (rebuilt.Cycles, rebuilt.Ideas));
+        await scenario.BoardAsync(overall, (ideas[0].Id, 3), (ideas[1].Id, 2), (ideas[2].Id, 1));
+        await scenario.BoardAsync(tier, (ideas[0].Id, 3), (ideas[2].Id, 1));
+
+        await FlushAsync();
+        var voting = mesh.App.Resource<ProjectResource>("voting");
+        await voting.StopAsync();
+        await voting.StartAsync(CancellationToken.None);
+        await scenario.BoardAsync(overall, (ideas[0].Id, 3), (ideas[1].Id, 2), (ideas[2].Id, 1));
+        var final = await mesh.Voting.FinalizeCycleAsync(new FinalizeCycleRequest { CycleId = cycle.Id });
+        Assert.Equal([(ideas[0].Id, 3L), (ideas[1].Id, 2L), (ideas[2].Id, 1L)], final.Tallies.Select(t => (t.IdeaId, t.Votes)));
+    }
+
+    [Fact]
+    public async Task Hidden_standings_are_refused_to_the_public_until_the_vote_closes()
+    {
+        var (_, cycle) = await scenario.OpenCycleAsync(
+            new CreateProgramRequest { Name = "Secret ballot", BudgetMinor = 1_000_000, HideStandings = true }, 0, Scenario.FiveK);
+        var idea = await scenario.ApprovedAsync(cycle, "Surprise mural", "5k", "author-h");
+        await scenario.VoteAsync(idea, 2);
+        var board = new GetLeaderboardRequest { CycleId = cycle.Id };
+
+        await Refused.With(() => mesh.Voting.GetLeaderboardAsync(board).ResponseAsync, StatusCode.PermissionDenied, "hides its standings");
+        await Refused.With(() => mesh.Voting.GetIdeaStandingAsync(new GetIdeaStandingRequest { IdeaId = idea.Id }).ResponseAsync, StatusCode.PermissionDenied, "hides");
+        using var watch = mesh.Voting.WatchLeaderboard(board);
+        await Refused.With(() => watch.ResponseStream.MoveNext(), StatusCode.PermissionDenied, "hides");
+
+        await mesh.Voting.FinalizeCycleAsync(new FinalizeCycleRequest { CycleId = cycle.Id });
+        await scenario.BoardAsync(board, (idea.Id, 2));
+    }
+
+    [Fact]
+    public async Task Votes_are_published_as_aggregates_and_milestones_once()
+    {
+        var (_, cycle) = await scenario.OpenCycleAsync(1_000_000, Scenario.FiveK);
+        var idea = await scenario.ApprovedAsync(cycle, "Hundred voices", "5k", "author-100");
+        using var call = mesh.Voting.CastVotes();
+        for (var i = 0; i < 120; i++)
+        {
+            await call.RequestStream.WriteAsync(new CastVoteRequest { VoterId = $"fan-{Guid.NewGuid():N}", IdeaId = idea.Id, Channel = VoteChannel.Sms });
+        }
+        await call.RequestStream.CompleteAsync();
+        Assert.Equal(120, (await call.ResponseAsync).Accepted);
+
+        var id = Guid.Parse(idea.Id);
+        var milestone = await mesh.Bus.WaitFor<IdeaMilestoneReached>(e => e.IdeaId == id, "the 100-vote milestone");
+        Assert.Equal((100L, Guid.Parse(cycle.Id)), (milestone.Milestone, milestone.CycleId));
+        var tallied = await Eventually.Get(
+            () => Task.FromResult(TalliedFor(id)), t => t.Sum(c => c.NewVotes) == 120, "VotesTallied to add up to 120 votes");
+        Assert.True(tallied.Count < 120, $"{tallied.Count} VotesTallied messages for 120 votes");
+        Assert.Equal(120, tallied.Max(c => c.TotalVotes));
+        Assert.Single(mesh.Bus.AboutIdea(id).OfType<IdeaMilestoneReached>());
+    }
+
+    private List<IdeaVoteCount> TalliedFor(Guid ideaId) =>
+        mesh.Bus.All.OfType<VotesTallied>().SelectMany(t => t.Counts).Where(c => c.IdeaId == ideaId).ToList();
+}
