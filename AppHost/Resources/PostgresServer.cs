@@ -83,8 +83,13 @@ public sealed class PostgresServer(string name, AppHostSettings settings) : Serv
         }
     }
 
+    /// <summary>
+    /// A service's connection string. Each service's pool is bounded so that all of them together
+    /// stay under the server's max_connections: under a burst, callers wait for a pooled
+    /// connection instead of being refused by the server.
+    /// </summary>
     public string ConnectionStringFor(string database) =>
-        new NpgsqlConnectionStringBuilder(ConnectionString) { Database = database }.ConnectionString;
+        new NpgsqlConnectionStringBuilder(ConnectionString) { Database = database, MaxPoolSize = 50 }.ConnectionString;
 }
 
 /// <summary>A service's database on the PostgreSQL server.</summary>

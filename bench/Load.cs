@@ -1,0 +1,47 @@
+using System.Diagnostics;
+
+namespace ConductorMesh.Bench;
+
+/// <summary>Throughput and latency of one measured run.</summary>
+public sealed record Figures(string Name, int Callers, double PerSecond, double P50Ms, double P99Ms, long Operations, long Failures);
+
+/// <summary>Closed-loop load: each caller sends its next request as soon as the last one is answered.</summary>
+public static class Load
+{
+    public static async Task<Figures> RunAsync(string name, int callers, TimeSpan duration, Func<int, Task> call)
+    {
+        // A short warm-up so JIT and connection set-up are not measured.
+        await RunCoreAsync(callers, TimeSpan.FromSeconds(1), call);
+        var (latencies, failures, elapsed) = await RunCoreAsync(callers, duration, call);
+        latencies.Sort();
+        return new Figures(name, callers, latencies.Count / elapsed.TotalSeconds, Percentile(latencies, 0.50), Percentile(latencies, 0.99), latencies.Count, failures);
+    }
+
+    private static async Task<(List<double> Latencies, long Failures, TimeSpan Elapsed)> RunCoreAsync(int callers, TimeSpan duration, Func<int, Task> call)
+    {
+        var all = new List<double>[callers];
+        long failures = 0;
+        var clock = Stopwatch.StartNew();
+        await Task.WhenAll(Enumerable.Range(0, callers).Select(async c =>
+        {
+            var mine = all[c] = new List<double>();
+            var n = 0;
+            while (clock.Elapsed < duration)
+            {
+                var started = Stopwatch.GetTimestamp();
+                try
+                {
+                    await call(c * 1_000_000 + n++);
+                    mine.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+                }
+                catch (Exception)
+                {
+                    Interlocked.Increment(ref failures);
+                }
+            }
+        }));
+        return (all.SelectMany(l => l).ToList(), failures, clock.Elapsed);
+    }
+
+    public static double Percentile(List<double> sorted, double p) => sorted.Count == 0 ? 0 : sorted[Math.Min(sorted.Count - 1, (int)(p * sorted.Count))];
+}
