@@ -41,8 +41,14 @@ try
         });
         ballot.Add((await ideas.ApproveIdeaAsync(new ApproveIdeaRequest { IdeaId = idea.Id, ModeratorId = "bench" })).Id);
     }
+    // Every vote by a new voter, so each one is accepted: the measure is the accepted-vote path.
     var run = Guid.NewGuid().ToString("N")[..8];
-    CastVoteRequest Vote(int n) => new() { VoterId = $"v{run}-{n}", IdeaId = ballot[n % ballot.Count], Channel = VoteChannel.Web };
+    long next = 0;
+    CastVoteRequest Vote(int _)
+    {
+        var n = Interlocked.Increment(ref next);
+        return new() { VoterId = $"v{run}-{n}", IdeaId = ballot[(int)(n % ballot.Count)], Channel = VoteChannel.Web };
+    }
 
     var report = new Report();
     Figures? echo64 = null;

@@ -48,9 +48,14 @@ public sealed partial class ReadmeExamplesTests
         Assert.Equal(service.Port, port);
         var method = service.Service.FindMethodByName(methodName);
         Assert.True(method is not null, $"{example}: {serviceName} has no {methodName}");
-        if (body.Length > 0)
+        // A streaming call's body holds one message after another.
+        var reader = new System.Text.Json.Utf8JsonReader(System.Text.Encoding.UTF8.GetBytes(body), new System.Text.Json.JsonReaderOptions { AllowMultipleValues = true });
+        while (System.Text.Json.JsonDocument.TryParseValue(ref reader, out var message))
         {
-            JsonParser.Default.Parse(body, method.InputType);
+            using (message)
+            {
+                JsonParser.Default.Parse(message.RootElement.GetRawText(), method.InputType);
+            }
         }
     }
 }

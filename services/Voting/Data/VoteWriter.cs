@@ -5,15 +5,18 @@ using Microsoft.Extensions.Options;
 namespace ConductorMesh.Voting.Data;
 
 /// <summary>
-/// Group commit: votes from every caller (unary and bulk) wait in one queue, and each
-/// transaction commits all that have arrived, in arrival order. A caller's vote is answered
-/// once its transaction has committed.
+/// Group commit: votes from every caller (unary and bulk) wait in queues, and each transaction
+/// commits all that have arrived in its queue, in arrival order. A caller's vote is answered once
+/// its transaction has committed. There is one queue per writer and a voter's votes always go to
+/// the same one, so each voter's votes are applied in the order they came while the writers
+/// overlap their commits.
 /// </summary>
 public sealed class VoteWriter(VoteStore store, IOptions<VotingRules> rules, ILogger<VoteWriter> logger) : BackgroundService
 {
     private sealed record Pending(NewVote Vote, TaskCompletionSource<VoteResult> Result);
 
-    private readonly Channel<Pending> queue = Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Channel<Pending>[] queues =
+        Enumerable.Range(0, rules.Value.Writers).Select(_ => Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleReader = true })).ToArray();
 
     public Task<VoteResult> CastAsync(NewVote vote) => CastManyAsync([vote])[0];
 
@@ -21,23 +24,27 @@ public sealed class VoteWriter(VoteStore store, IOptions<VotingRules> rules, ILo
     public IReadOnlyList<Task<VoteResult>> CastManyAsync(IReadOnlyList<NewVote> votes)
     {
         var pending = votes.Select(v => new Pending(v, new TaskCompletionSource<VoteResult>(TaskCreationOptions.RunContinuationsAsynchronously))).ToList();
-        lock (queue)
+        lock (queues)
         {
             foreach (var p in pending)
             {
-                queue.Writer.TryWrite(p);
+                queues[(p.Vote.VoterId.GetHashCode() & int.MaxValue) % queues.Length].Writer.TryWrite(p);
             }
         }
         return pending.Select(p => p.Result.Task).ToList();
     }
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        Task.WhenAll(queues.Select(q => WriteAsync(q.Reader, stoppingToken)));
+
+    /// <summary>One writer: takes what has queued up and commits it; the locks each batch takes keep every rule exact between writers.</summary>
+    private async Task WriteAsync(ChannelReader<Pending> queue, CancellationToken stoppingToken)
     {
         var batch = new List<Pending>(rules.Value.MaxBatch);
-        while (await queue.Reader.WaitToReadAsync(stoppingToken))
+        while (await queue.WaitToReadAsync(stoppingToken))
         {
             batch.Clear();
-            while (batch.Count < rules.Value.MaxBatch && queue.Reader.TryRead(out var next))
+            while (batch.Count < rules.Value.MaxBatch && queue.TryRead(out var next))
             {
                 batch.Add(next);
             }

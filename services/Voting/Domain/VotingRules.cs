@@ -9,6 +9,9 @@ public sealed class VotingRules
     /// <summary>How often the tally counts new votes into the leaderboards and VotesTallied while idle.</summary>
     public TimeSpan TallyInterval { get; set; } = TimeSpan.FromMilliseconds(50);
 
+    /// <summary>Batches committed at once. One measured best on 2 cores (docs/benchmarks.md); more overlap commits on larger machines.</summary>
+    public int Writers { get; set; } = 1;
+
     /// <summary>Most votes committed in one transaction.</summary>
     public int MaxBatch { get; set; } = 4_000;
 

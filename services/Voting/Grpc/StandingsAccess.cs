@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using ConductorMesh.Voting.Data;
 using Grpc.Core;
 
@@ -5,19 +6,29 @@ namespace ConductorMesh.Voting.Grpc;
 
 /// <summary>
 /// A program may hide standings until a cycle's vote closes: then the public is refused and
-/// operators (the operator role of an authenticated caller) still see them.
+/// operators (the operator role of an authenticated caller) still see them. Whether a cycle is
+/// hidden is remembered for a second, so reads stay off the database; a closed vote shows its
+/// standings within that second.
 /// </summary>
 public sealed class StandingsAccess(BallotDirectory directory)
 {
     public const string OperatorRole = "operator";
 
+    private static readonly TimeSpan Remember = TimeSpan.FromSeconds(1);
+    private readonly ConcurrentDictionary<Guid, (bool Hidden, Guid ProgramId, DateTime Until)> hidden = new();
+
     public async Task EnsureVisibleAsync(Guid cycleId, ServerCallContext context)
     {
-        var (rules, closedAt) = await directory.CycleAsync(cycleId, context.CancellationToken);
-        if (rules.HideStandings && closedAt is null && !context.GetHttpContext().User.IsInRole(OperatorRole))
+        if (!hidden.TryGetValue(cycleId, out var known) || known.Until < DateTime.UtcNow)
+        {
+            var (rules, closedAt) = await directory.CycleAsync(cycleId, context.CancellationToken);
+            known = (rules.HideStandings && closedAt is null, rules.ProgramId, DateTime.UtcNow + Remember);
+            hidden[cycleId] = known;
+        }
+        if (known.Hidden && !context.GetHttpContext().User.IsInRole(OperatorRole))
         {
             throw new RpcException(new Status(StatusCode.PermissionDenied,
-                $"Program {rules.ProgramId} hides its standings until the vote of cycle {cycleId} closes; only operators see them before."));
+                $"Program {known.ProgramId} hides its standings until the vote of cycle {cycleId} closes; only operators see them before."));
         }
     }
 }
