@@ -17,6 +17,9 @@ public sealed class StandingsAccess(BallotDirectory directory)
     private static readonly TimeSpan Remember = TimeSpan.FromSeconds(1);
     private readonly ConcurrentDictionary<Guid, (bool Hidden, Guid ProgramId, DateTime Until)> hidden = new();
 
+    /// <summary>The cycle's vote closed here: its standings show at once on this replica.</summary>
+    public void Forget(Guid cycleId) => hidden.TryRemove(cycleId, out _);
+
     public async Task EnsureVisibleAsync(Guid cycleId, ServerCallContext context)
     {
         if (!hidden.TryGetValue(cycleId, out var known) || known.Until < DateTime.UtcNow)

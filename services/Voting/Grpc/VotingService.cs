@@ -147,6 +147,7 @@ public sealed class VotingService(
         var cycleId = Check.Id(request.CycleId, "cycle_id");
         await directory.EnsureCycleAsync(cycleId, context.CancellationToken);
         var (closedAt, tallies) = await votes.FinalizeAsync(cycleId, context.CancellationToken);
+        access.Forget(cycleId);
         var final = new FinalTallies { CycleId = cycleId.ToString(), ClosedAt = Timestamp.FromDateTime(closedAt) };
         final.Tallies.AddRange(tallies.Select(t => new IdeaTally
         {
