@@ -107,17 +107,20 @@ public sealed class IdeasStore(NpgsqlDataSource dataSource)
             return row;
         }, ct);
 
-    /// <summary>The author takes the idea back; <paramref name="voteClosed"/> is Grants' word on its cycle.</summary>
-    public Task<IdeaRow> WithdrawAsync(Guid id, string member, string reason, Func<IdeaRow, Task<bool>> voteClosed, CancellationToken ct) =>
+    /// <summary>
+    /// The author takes the idea back. <paramref name="voteClosed"/> is Grants' word on the idea's
+    /// cycle, asked before the transaction so no row stays locked across a call to another service.
+    /// </summary>
+    public Task<IdeaRow> WithdrawAsync(Guid id, string member, string reason, bool voteClosed, CancellationToken ct) =>
         ChangeAsync(id, async (tx, idea) =>
         {
             EnsureAuthor(idea, member, "withdraw");
-            if (idea.Status == IdeaState.Approved && await voteClosed(idea))
+            if (idea.Status == IdeaState.Approved && voteClosed)
             {
                 throw Check.Precondition($"The vote of cycle {idea.CycleId} has closed; idea {id} can no longer be withdrawn.");
             }
             return await MoveAsync(tx, idea, IdeaState.Withdrawn, member, reason,
-                i => i.Status == IdeaState.Draft ? null : new IdeaWithdrawn(i.Id, i.CycleId, i.ProgramId, member, reason, idea.Status));
+                i => idea.Status == IdeaState.Draft ? null : new IdeaWithdrawn(i.Id, i.CycleId, i.ProgramId, member, reason, idea.Status));
         }, ct);
 
     /// <summary>Moves an idea to <paramref name="target"/> if its status allows it, or refuses naming its status.</summary>
@@ -157,10 +160,15 @@ public sealed class IdeasStore(NpgsqlDataSource dataSource)
         ?? throw Check.NotFound($"No idea has id {id}.");
 
     /// <summary>Queued ideas of a program, in arrival order, locked for entering its next cycle.</summary>
-    public static async Task<IReadOnlyList<IdeaRow>> LockQueueAsync(NpgsqlTransaction tx, Guid programId) =>
-        (await tx.Connection!.QueryAsync<IdeaRow>(
-            $"SELECT {Columns} FROM ideas WHERE program_id = @programId AND status = 'queued' ORDER BY submitted_at, id FOR UPDATE",
-            new { programId }, tx)).AsList();
+    public static Task<IReadOnlyList<IdeaRow>> LockQueueAsync(NpgsqlTransaction tx, Guid programId) =>
+        LockWhereAsync(tx, "program_id = @programId AND status = 'queued' ORDER BY submitted_at, id", new { programId });
+
+    /// <summary>A closed cycle's ideas still in the vote that did not win, locked for becoming NotFunded.</summary>
+    public static Task<IReadOnlyList<IdeaRow>> LockNotFundedAsync(NpgsqlTransaction tx, Guid cycleId, Guid[] funded) =>
+        LockWhereAsync(tx, "cycle_id = @cycleId AND status = 'approved' AND NOT (id = ANY(@funded)) ORDER BY id", new { cycleId, funded });
+
+    private static async Task<IReadOnlyList<IdeaRow>> LockWhereAsync(NpgsqlTransaction tx, string condition, object args) =>
+        (await tx.Connection!.QueryAsync<IdeaRow>($"SELECT {Columns} FROM ideas WHERE {condition} FOR UPDATE", args, tx)).AsList();
 
     /// <summary>A queued idea enters <paramref name="cycle"/> if it has room; false when it is full too.</summary>
     public static async Task<bool> EnterFromQueueAsync(NpgsqlTransaction tx, IdeaRow idea, Guid cycle, string cycleName, int cap)
@@ -183,12 +191,13 @@ public sealed class IdeasStore(NpgsqlDataSource dataSource)
             ?? throw Check.NotFound($"No idea has id {id}.");
     }
 
+    /// <summary>An idea's changes, oldest first. Every idea has at least its creation recorded, so none means no such idea.</summary>
     public async Task<IReadOnlyList<IdeaChangeRow>> HistoryAsync(Guid id, CancellationToken ct)
     {
-        await GetAsync(id, ct);
         await using var connection = await dataSource.OpenConnectionAsync(ct);
-        return (await connection.QueryAsync<IdeaChangeRow>(
+        var history = (await connection.QueryAsync<IdeaChangeRow>(
             "SELECT status, action, actor, note, at FROM idea_history WHERE idea_id = @id ORDER BY at", new { id })).AsList();
+        return history.Count > 0 ? history : throw Check.NotFound($"No idea has id {id}.");
     }
 
     public async Task<IReadOnlyList<IdeaRow>> ListAsync(IdeaFilter filter, (DateTime At, Guid Id)? after, int limit, CancellationToken ct)

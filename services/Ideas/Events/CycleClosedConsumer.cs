@@ -2,7 +2,6 @@ using ConductorMesh.Contracts;
 using ConductorMesh.Ideas.Data;
 using ConductorMesh.Ideas.Domain;
 using ConductorMesh.ServiceDefaults.Messaging;
-using Dapper;
 using Npgsql;
 
 namespace ConductorMesh.Ideas.Events;
@@ -12,13 +11,9 @@ public sealed class CycleClosedConsumer(NpgsqlDataSource dataSource) : Idempoten
 {
     protected override async Task HandleAsync(CycleClosed message, NpgsqlTransaction transaction, CancellationToken cancellationToken)
     {
-        var losers = await transaction.Connection!.QueryAsync<Guid>(
-            "SELECT id FROM ideas WHERE cycle_id = @CycleId AND status = @Approved AND NOT (id = ANY(@Funded)) ORDER BY id",
-            new { message.CycleId, IdeaState.Approved, Funded = message.FundedIdeaIds.ToArray() }, transaction);
-        foreach (var id in losers)
+        foreach (var idea in await IdeasStore.LockNotFundedAsync(transaction, message.CycleId, message.FundedIdeaIds.ToArray()))
         {
-            await IdeasStore.MoveAsync(transaction, await IdeasStore.LockAsync(transaction, id), IdeaState.NotFunded, "grants",
-                $"cycle {message.CycleId} closed", i => new IdeaNotFunded(i.Id, i.CycleId));
+            await IdeasStore.MoveAsync(transaction, idea, IdeaState.NotFunded, "grants", $"cycle {message.CycleId} closed", i => new IdeaNotFunded(i.Id, i.CycleId));
         }
     }
 }

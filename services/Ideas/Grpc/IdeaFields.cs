@@ -1,3 +1,5 @@
+using ConductorMesh.Ideas.Data;
+using ConductorMesh.Ideas.V1;
 using ConductorMesh.ServiceDefaults.Grpc;
 
 namespace ConductorMesh.Ideas.Grpc;
@@ -12,6 +14,15 @@ public static class IdeaFields
     public static string Description(string value) => Check.Text(value, "description", 5000);
 
     public static string Location(string value) => Check.OptionalText(value, "location", 120);
+
+    /// <summary>The filters of a listing or a search, checked; empty or unspecified means any.</summary>
+    public static IdeaFilter Filter(string cycleId, string programId, Category category, IdeaStatus status, string tier = "", string author = "") =>
+        new(Check.OptionalId(cycleId, "cycle_id"),
+            Check.OptionalId(programId, "program_id"),
+            Check.OptionalDefined(category, "category")?.ToString(),
+            Check.OptionalText(tier, "tier", 20).ToLowerInvariant() is { Length: > 0 } t ? t : null,
+            Check.OptionalText(author, "author_member_id", 64) is { Length: > 0 } a ? a : null,
+            Check.OptionalDefined(status, "status")?.ToStored());
 
     /// <summary>Up to <see cref="MaxLinks"/> absolute http(s) links; they are shown to the public, so nothing else is accepted.</summary>
     public static string[] Links(IReadOnlyList<string> links)

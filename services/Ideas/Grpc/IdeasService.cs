@@ -63,8 +63,10 @@ public sealed class IdeasService(IdeasStore store, GrantsApi.GrantsApiClient gra
         var id = Check.Id(request.IdeaId, "idea_id");
         var member = Check.Text(request.MemberId, "member_id", 64);
         var reason = Check.OptionalText(request.Reason, "reason", 500);
-        return (await store.WithdrawAsync(id, member, reason,
-            async idea => (await CycleAsync(idea.CycleId, context)).Phase != CyclePhase.Open, context.CancellationToken)).ToProto();
+        // Only an idea in the vote depends on whether the vote closed: ask Grants for those alone.
+        var idea = await store.GetAsync(id, context.CancellationToken);
+        var voteClosed = idea.Status == IdeaState.Approved && (await CycleAsync(idea.CycleId, context)).Phase != CyclePhase.Open;
+        return (await store.WithdrawAsync(id, member, reason, voteClosed, context.CancellationToken)).ToProto();
     }
 
     public override async Task<Idea> GetIdea(GetIdeaRequest request, ServerCallContext context) =>
@@ -79,13 +81,7 @@ public sealed class IdeasService(IdeasStore store, GrantsApi.GrantsApiClient gra
 
     public override async Task<ListIdeasResponse> ListIdeas(ListIdeasRequest request, ServerCallContext context)
     {
-        var filter = new IdeaFilter(
-            Check.OptionalId(request.CycleId, "cycle_id"),
-            Check.OptionalId(request.ProgramId, "program_id"),
-            Check.OptionalDefined(request.Category, "category")?.ToString(),
-            Check.OptionalText(request.Tier, "tier", 20).ToLowerInvariant() is { Length: > 0 } tier ? tier : null,
-            Check.OptionalText(request.AuthorMemberId, "author_member_id", 64) is { Length: > 0 } author ? author : null,
-            Check.OptionalDefined(request.Status, "status")?.ToStored());
+        var filter = IdeaFields.Filter(request.CycleId, request.ProgramId, request.Category, request.Status, request.Tier, request.AuthorMemberId);
         var size = Check.PageSize(request.PageSize);
         var rows = await store.ListAsync(filter, PageToken.Decode(request.PageToken), size + 1, context.CancellationToken);
         var (items, next) = Paging.Page(rows, size, r => (r.CreatedAt, r.Id));
@@ -97,12 +93,7 @@ public sealed class IdeasService(IdeasStore store, GrantsApi.GrantsApiClient gra
     public override async Task<SearchIdeasResponse> SearchIdeas(SearchIdeasRequest request, ServerCallContext context)
     {
         var query = Check.Text(request.Query, "query", 200);
-        var filter = new IdeaFilter(
-            Check.OptionalId(request.CycleId, "cycle_id"),
-            Check.OptionalId(request.ProgramId, "program_id"),
-            Check.OptionalDefined(request.Category, "category")?.ToString(),
-            null, null,
-            Check.OptionalDefined(request.Status, "status")?.ToStored());
+        var filter = IdeaFields.Filter(request.CycleId, request.ProgramId, request.Category, request.Status);
         var size = Check.PageSize(request.PageSize, fallback: 20, max: 100);
         var hits = await store.SearchAsync(query, filter, PageToken.DecodeRank(request.PageToken), size + 1, context.CancellationToken);
         var (items, next) = Paging.Page(hits, size, h => PageToken.Encode(h.Rank, h.Idea.Id));
@@ -157,20 +148,8 @@ public sealed class IdeasService(IdeasStore store, GrantsApi.GrantsApiClient gra
         return new CycleTerms(cycleId, Guid.Parse(cycle.ProgramId), cycle.SubmissionCap, cycle.ClosesAt.ToDateTime());
     }
 
-    private async Task<Cycle> CycleAsync(Guid cycleId, ServerCallContext context)
-    {
-        try
-        {
-            return await grants.GetCycleAsync(new GetCycleRequest { CycleId = cycleId.ToString() },
-                deadline: context.Deadline, cancellationToken: context.CancellationToken);
-        }
-        catch (RpcException e) when (e.StatusCode == StatusCode.NotFound)
-        {
-            throw Check.NotFound($"No cycle has id {cycleId}.");
-        }
-        catch (RpcException e) when (e.StatusCode != StatusCode.Cancelled)
-        {
-            throw new RpcException(new Status(StatusCode.Unavailable, $"Grants could not confirm cycle {cycleId} ({e.Status.Detail}); nothing was changed, try again."));
-        }
-    }
+    private Task<Cycle> CycleAsync(Guid cycleId, ServerCallContext context) =>
+        Downstream.AskAsync(() => grants.GetCycleAsync(new GetCycleRequest { CycleId = cycleId.ToString() },
+                deadline: context.Deadline, cancellationToken: context.CancellationToken).ResponseAsync,
+            $"No cycle has id {cycleId}.", $"cycle {cycleId} with Grants");
 }

@@ -33,7 +33,7 @@ public sealed class BallotDirectory(NpgsqlDataSource dataSource, IdeasApi.IdeasA
         }
         if (await FindAsync(ideaId, ct) is null)
         {
-            var idea = await AskAsync(() => ideas.GetIdeaAsync(new GetIdeaRequest { IdeaId = ideaId.ToString() }, cancellationToken: ct).ResponseAsync,
+            var idea = await Downstream.AskAsync(() => ideas.GetIdeaAsync(new GetIdeaRequest { IdeaId = ideaId.ToString() }, cancellationToken: ct).ResponseAsync,
                 $"No idea has id {ideaId}.", $"idea {ideaId}");
             if (idea.Status != IdeaStatus.Approved)
             {
@@ -72,7 +72,7 @@ public sealed class BallotDirectory(NpgsqlDataSource dataSource, IdeasApi.IdeasA
         {
             return known;
         }
-        var cycle = await AskAsync(() => grants.GetCycleAsync(new GetCycleRequest { CycleId = cycleId.ToString() }, cancellationToken: ct).ResponseAsync,
+        var cycle = await Downstream.AskAsync(() => grants.GetCycleAsync(new GetCycleRequest { CycleId = cycleId.ToString() }, cancellationToken: ct).ResponseAsync,
             $"No cycle has id {cycleId}.", $"cycle {cycleId}");
         var program = await ProgramAsync(Guid.Parse(cycle.ProgramId), ct);
         await connection.ExecuteAsync("INSERT INTO ballot_cycles (cycle_id, program_id) VALUES (@cycleId, @ProgramId) ON CONFLICT DO NOTHING",
@@ -80,14 +80,25 @@ public sealed class BallotDirectory(NpgsqlDataSource dataSource, IdeasApi.IdeasA
         return program.ProgramId;
     }
 
-    /// <summary>A cycle's program rules and when its vote closed (null while open).</summary>
+    /// <summary>A cycle's program rules and when its vote closed (null while open): one query once the cycle is known.</summary>
     public async Task<(ProgramRules Rules, DateTime? ClosedAt)> CycleAsync(Guid cycleId, CancellationToken ct)
     {
-        var programId = await EnsureCycleAsync(cycleId, ct);
-        var rules = await ProgramAsync(programId, ct);
+        const string Sql =
+            """
+            SELECT p.program_id, p.time_zone, p.daily_allowance, p.hide_standings, c.closed_at
+            FROM ballot_cycles c JOIN ballot_programs p ON p.program_id = c.program_id WHERE c.cycle_id = @cycleId
+            """;
         await using var connection = await dataSource.OpenConnectionAsync(ct);
-        return (rules, await connection.QuerySingleAsync<DateTime?>("SELECT closed_at FROM ballot_cycles WHERE cycle_id = @cycleId", new { cycleId }));
+        var known = await connection.QuerySingleOrDefaultAsync<CycleRules>(Sql, new { cycleId });
+        if (known is null)
+        {
+            await EnsureCycleAsync(cycleId, ct);
+            known = await connection.QuerySingleAsync<CycleRules>(Sql, new { cycleId });
+        }
+        return (new ProgramRules(known.ProgramId, known.TimeZone, known.DailyAllowance, known.HideStandings), known.ClosedAt);
     }
+
+    private sealed record CycleRules(Guid ProgramId, string TimeZone, int DailyAllowance, bool HideStandings, DateTime? ClosedAt);
 
     /// <summary>A program's voting rules, asked of Grants the first time.</summary>
     public async Task<ProgramRules> ProgramAsync(Guid programId, CancellationToken ct)
@@ -98,33 +109,21 @@ public sealed class BallotDirectory(NpgsqlDataSource dataSource, IdeasApi.IdeasA
         {
             return rules;
         }
-        var program = await AskAsync(() => grants.GetProgramAsync(new GetProgramRequest { ProgramId = programId.ToString() }, cancellationToken: ct).ResponseAsync,
+        var program = await Downstream.AskAsync(() => grants.GetProgramAsync(new GetProgramRequest { ProgramId = programId.ToString() }, cancellationToken: ct).ResponseAsync,
             $"No program has id {programId}.", $"program {programId}");
         var learnt = new ProgramRules(programId, program.TimeZone, program.DailyVoteAllowance, program.HideStandings);
-        await SaveProgramAsync(connection, null, learnt);
+        await LearnProgramAsync(learnt, ct);
         return learnt;
     }
 
-    public static Task SaveProgramAsync(NpgsqlConnection connection, NpgsqlTransaction? tx, ProgramRules rules) =>
-        connection.ExecuteAsync(
+    /// <summary>Stores a program's voting rules, newest wins (from Grants' answer or its ProgramCreated).</summary>
+    public async Task LearnProgramAsync(ProgramRules rules, CancellationToken ct)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        await connection.ExecuteAsync(
             """
             INSERT INTO ballot_programs (program_id, time_zone, daily_allowance, hide_standings) VALUES (@ProgramId, @TimeZone, @DailyAllowance, @HideStandings)
             ON CONFLICT (program_id) DO UPDATE SET time_zone = excluded.time_zone, daily_allowance = excluded.daily_allowance, hide_standings = excluded.hide_standings
-            """, rules, tx);
-
-    private static async Task<T> AskAsync<T>(Func<Task<T>> call, string notFound, string what)
-    {
-        try
-        {
-            return await call();
-        }
-        catch (RpcException e) when (e.StatusCode == StatusCode.NotFound)
-        {
-            throw Check.NotFound(notFound);
-        }
-        catch (RpcException e) when (e.StatusCode != StatusCode.Cancelled)
-        {
-            throw new RpcException(new Status(StatusCode.Unavailable, $"Could not confirm {what} ({e.Status.Detail}); no vote was cast, try again."));
-        }
+            """, rules);
     }
 }

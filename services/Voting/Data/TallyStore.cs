@@ -1,5 +1,6 @@
 using System.Data;
 using ConductorMesh.Contracts;
+using ConductorMesh.ServiceDefaults.Data;
 using ConductorMesh.ServiceDefaults.Messaging;
 using ConductorMesh.Voting.Domain;
 using Dapper;
@@ -16,7 +17,8 @@ public sealed record TallyStep(bool Worked, IReadOnlySet<Guid> ChangedCycles);
 /// One step is one REPEATABLE READ transaction: the votes it takes, the counts it writes and
 /// the events it enqueues commit together, and a rebuild sees the vote log as of that instant.
 /// </summary>
-public sealed class TallyStore(Leaderboards leaderboards, Microsoft.Extensions.Options.IOptions<VotingRules> rules, ILogger<TallyStore> logger)
+public sealed class TallyStore(
+    NpgsqlDataSource dataSource, Leaderboards leaderboards, Microsoft.Extensions.Options.IOptions<VotingRules> rules, ILogger<TallyStore> logger)
 {
     private sealed record Taken(Guid IdeaId, Guid CycleId, DateTime CastAt);
 
@@ -24,6 +26,30 @@ public sealed class TallyStore(Leaderboards leaderboards, Microsoft.Extensions.O
 
     /// <summary>Leaderboards may miss writes made while Redis was away: the next step rebuilds them all.</summary>
     private bool redisBehind = true;
+
+    /// <summary>Asks, inside the caller's transaction, for the boards of a cycle (null: every cycle) to be rebuilt by the leader; answers the request's id.</summary>
+    public static Task<long> RequestRebuildAsync(NpgsqlTransaction tx, Guid? cycleId) =>
+        tx.Connection!.ExecuteScalarAsync<long>("INSERT INTO leaderboard_rebuilds (cycle_id) VALUES (@cycleId) RETURNING id", new { cycleId }, tx);
+
+    /// <summary>
+    /// Asks the tally leader (on whichever replica) to rebuild the boards of a cycle, or of every
+    /// cycle, and waits until it has: answers how many cycles and ideas it placed.
+    /// </summary>
+    public async Task<(int Cycles, int Ideas)> RebuildAsync(Guid? cycleId, CancellationToken ct)
+    {
+        var id = await dataSource.InTransactionAsync((_, tx) => RequestRebuildAsync(tx, cycleId), ct);
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        while (true)
+        {
+            var done = await connection.QuerySingleAsync<(DateTime? DoneAt, int? Cycles, int? Ideas)>(
+                "SELECT done_at, cycles, ideas FROM leaderboard_rebuilds WHERE id = @id", new { id });
+            if (done.DoneAt is not null)
+            {
+                return (done.Cycles ?? 0, done.Ideas ?? 0);
+            }
+            await Task.Delay(rules.Value.TallyInterval, ct);
+        }
+    }
 
     /// <summary>The next step rebuilds every board (a new leader cannot know what happened to Redis before it).</summary>
     public void RebuildEverythingNext() => redisBehind = true;
@@ -49,7 +75,7 @@ public sealed class TallyStore(Leaderboards leaderboards, Microsoft.Extensions.O
         try
         {
             await leaderboards.SetAsync(counted.Where(c => !c.Withdrawn).Select(c => new BoardEntry(c.IdeaId, c.CycleId, c.Tier, c.Category, c.Votes)).ToList());
-            var rebuilt = await RebuildAsync(tx, rebuildAll ? null : requests.Select(r => r.CycleId!.Value).Distinct().ToArray());
+            var rebuilt = await RebuildBoardsAsync(tx, rebuildAll ? null : requests.Select(r => r.CycleId!.Value).Distinct().ToArray());
             changed.UnionWith(rebuilt.Cycles);
             await connection.ExecuteAsync("UPDATE leaderboard_rebuilds SET done_at = now(), cycles = @Count, ideas = @Ideas WHERE id = ANY(@ids)",
                 new { rebuilt.Cycles.Count, rebuilt.Ideas, ids = requests.Select(r => r.Id).ToArray() }, tx);
@@ -103,28 +129,25 @@ public sealed class TallyStore(Leaderboards leaderboards, Microsoft.Extensions.O
     }
 
     /// <summary>Rebuilds the boards of these cycles (null: every cycle) from the vote log in this transaction's snapshot.</summary>
-    private async Task<(IReadOnlyList<Guid> Cycles, int Ideas)> RebuildAsync(NpgsqlTransaction tx, Guid[]? cycles)
+    private async Task<(IReadOnlyList<Guid> Cycles, int Ideas)> RebuildBoardsAsync(NpgsqlTransaction tx, Guid[]? cycles)
     {
         if (cycles is { Length: 0 })
         {
             return ([], 0);
         }
-        var ideas = (await tx.Connection!.QueryAsync<(Guid IdeaId, Guid CycleId, string Tier, string Category, bool Withdrawn, long Votes)>(
+        // Every idea of the ballot, so boards left empty are removed; a withdrawn idea counts no votes there.
+        var ballot = (await tx.Connection!.QueryAsync<BoardEntry>(
             """
-            SELECT b.idea_id, b.cycle_id, b.tier, b.category, b.withdrawn_at IS NOT NULL, count(v.id)
+            SELECT b.idea_id, b.cycle_id, b.tier, b.category, count(v.id) FILTER (WHERE b.withdrawn_at IS NULL) AS votes
             FROM ballot_ideas b LEFT JOIN votes v ON v.idea_id = b.idea_id
             WHERE @cycles::uuid[] IS NULL OR b.cycle_id = ANY(@cycles)
             GROUP BY b.idea_id
             """, new { cycles }, tx)).AsList();
-        var rebuilt = ideas.Select(i => i.CycleId).Union(cycles ?? []).Distinct().ToList();
+        var rebuilt = ballot.Select(i => i.CycleId).Union(cycles ?? []).Distinct().ToList();
         foreach (var cycle in rebuilt)
         {
-            var inCycle = ideas.Where(i => i.CycleId == cycle).ToList();
-            var keys = inCycle.SelectMany(i => new[] { Leaderboards.Key(cycle), Leaderboards.Key(cycle, tier: i.Tier), Leaderboards.Key(cycle, category: i.Category) })
-                .Append(Leaderboards.Key(cycle)).ToHashSet();
-            await leaderboards.ReplaceAsync(keys,
-                inCycle.Where(i => !i.Withdrawn && i.Votes > 0).Select(i => new BoardEntry(i.IdeaId, cycle, i.Tier, i.Category, i.Votes)).ToList());
+            await leaderboards.ReplaceAsync(cycle, ballot.Where(i => i.CycleId == cycle).ToList());
         }
-        return (rebuilt, ideas.Count(i => !i.Withdrawn && i.Votes > 0));
+        return (rebuilt, ballot.Count(i => i.Votes > 0));
     }
 }

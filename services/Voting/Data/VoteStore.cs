@@ -46,18 +46,16 @@ public sealed class VoteStore(NpgsqlDataSource dataSource)
 
         // Lock the allowance of every voter-program-day in the batch, in one order everywhere, so
         // batches on other replicas wait rather than deadlock. Every vote takes this lock, so no
-        // vote for these voters can commit in between.
+        // vote for these voters can commit in between. The upsert creates missing rows and locks
+        // existing ones (its no-op update) in one round trip, in the order of the sorted keys.
         var keys = batch.Select(KeyOf).OfType<AllowanceKey>().Distinct()
             .OrderBy(k => k.VoterId, StringComparer.Ordinal).ThenBy(k => k.ProgramId).ThenBy(k => k.Day).ToList();
         var keyArgs = new { voters = keys.Select(k => k.VoterId).ToArray(), programs = keys.Select(k => k.ProgramId).ToArray(), days = keys.Select(k => k.Day).ToArray() };
-        await connection.ExecuteAsync(
-            "INSERT INTO allowances (voter_id, program_id, vote_day, used) SELECT v, p, d, 0 FROM unnest(@voters, @programs, @days) AS k(v, p, d) ON CONFLICT DO NOTHING",
-            keyArgs, tx);
         var used = (await connection.QueryAsync<(string VoterId, Guid ProgramId, DateOnly Day, int Used)>(
                 """
-                SELECT voter_id, program_id, vote_day, used FROM allowances
-                WHERE (voter_id, program_id, vote_day) IN (SELECT * FROM unnest(@voters, @programs, @days))
-                ORDER BY voter_id, program_id, vote_day FOR UPDATE
+                INSERT INTO allowances AS a (voter_id, program_id, vote_day, used) SELECT v, p, d, 0 FROM unnest(@voters, @programs, @days) AS k(v, p, d)
+                ON CONFLICT (voter_id, program_id, vote_day) DO UPDATE SET used = a.used
+                RETURNING voter_id, program_id, vote_day, used
                 """, keyArgs, tx))
             .ToDictionary(a => new AllowanceKey(a.VoterId, a.ProgramId, a.Day), a => a.Used);
         var votedToday = (await connection.QueryAsync<(string VoterId, Guid IdeaId, DateOnly Day)>(
@@ -65,12 +63,14 @@ public sealed class VoteStore(NpgsqlDataSource dataSource)
                 new { keyArgs.voters, keyArgs.days, ideaIds = ideas.Keys.ToArray() }, tx))
             .ToHashSet();
         var keyed = batch.Where(v => v.IdempotencyKey is not null).ToList();
-        var earlier = (await connection.QueryAsync<Earlier>(
-                """
-                SELECT voter_id, idempotency_key, id, idea_id, cast_at FROM votes
-                WHERE (voter_id, idempotency_key) IN (SELECT * FROM unnest(@voters, @keys))
-                """, new { voters = keyed.Select(v => v.VoterId).ToArray(), keys = keyed.Select(v => v.IdempotencyKey!).ToArray() }, tx))
-            .ToDictionary(e => (e.VoterId, e.IdempotencyKey));
+        var earlier = keyed.Count == 0
+            ? []
+            : (await connection.QueryAsync<Earlier>(
+                    """
+                    SELECT voter_id, idempotency_key, id, idea_id, cast_at FROM votes
+                    WHERE (voter_id, idempotency_key) IN (SELECT * FROM unnest(@voters, @keys))
+                    """, new { voters = keyed.Select(v => v.VoterId).ToArray(), keys = keyed.Select(v => v.IdempotencyKey!).ToArray() }, tx))
+                .ToDictionary(e => (e.VoterId, e.IdempotencyKey));
 
         var results = new VoteResult?[batch.Count];
         var accepted = new List<(int Index, Guid Id, NewVote Vote, BallotIdea Idea, AllowanceKey Key)>();
@@ -172,26 +172,6 @@ public sealed class VoteStore(NpgsqlDataSource dataSource)
                 used = allowances.Select(c => c.Used).ToArray(),
             }, tx);
         return castAt.ToDictionary(c => c.Id, c => c.CastAt);
-    }
-
-    /// <summary>
-    /// Asks the tally leader (on whichever replica) to rebuild the leaderboards of a cycle, or of
-    /// every cycle, and waits until it has: answers how many cycles and ideas it placed.
-    /// </summary>
-    public async Task<(int Cycles, int Ideas)> RebuildAsync(Guid? cycleId, CancellationToken ct)
-    {
-        await using var connection = await dataSource.OpenConnectionAsync(ct);
-        var id = await connection.ExecuteScalarAsync<long>("INSERT INTO leaderboard_rebuilds (cycle_id) VALUES (@cycleId) RETURNING id", new { cycleId });
-        while (true)
-        {
-            var done = await connection.QuerySingleAsync<(DateTime? DoneAt, int? Cycles, int? Ideas)>(
-                "SELECT done_at, cycles, ideas FROM leaderboard_rebuilds WHERE id = @id", new { id });
-            if (done.DoneAt is not null)
-            {
-                return (done.Cycles ?? 0, done.Ideas ?? 0);
-            }
-            await Task.Delay(TimeSpan.FromMilliseconds(50), ct);
-        }
     }
 
     /// <summary>Votes a voter has used today in a program.</summary>

@@ -35,15 +35,15 @@ public sealed class Leaderboards(IConnectionMultiplexer redis)
     }
 
     /// <summary>
-    /// Replaces a cycle's boards with exactly <paramref name="entries"/>: each board is built aside
-    /// and renamed over the live one, so readers never see it half built. Boards in
-    /// <paramref name="keys"/> left without entries are removed.
+    /// Replaces a cycle's boards with its <paramref name="ballot"/>: ideas with votes are placed, and
+    /// a board left without any is removed. Each board is built aside and renamed over the live
+    /// one, so readers never see it half built.
     /// </summary>
-    public async Task ReplaceAsync(IReadOnlyCollection<string> keys, IReadOnlyCollection<BoardEntry> entries)
+    public async Task ReplaceAsync(Guid cycleId, IReadOnlyCollection<BoardEntry> ballot)
     {
         var db = redis.GetDatabase();
-        var boards = entries.SelectMany(e => KeysOf(e).Select(k => (Key: k, Entry: e))).ToLookup(x => x.Key, x => x.Entry);
-        foreach (var key in keys.Union(boards.Select(b => b.Key)))
+        var boards = ballot.Where(e => e.Votes > 0).SelectMany(e => KeysOf(e).Select(k => (Key: k, Entry: e))).ToLookup(x => x.Key, x => x.Entry);
+        foreach (var key in ballot.SelectMany(KeysOf).Append(Key(cycleId)).Distinct())
         {
             var members = boards[key].Select(e => new SortedSetEntry(e.IdeaId.ToString(), e.Votes)).ToArray();
             if (members.Length == 0)
@@ -74,8 +74,11 @@ public sealed class Leaderboards(IConnectionMultiplexer redis)
     {
         var db = redis.GetDatabase();
         var member = ideaId.ToString();
-        var votes = await db.SortedSetScoreAsync(Key(cycleId), member);
-        async Task<int> RankOn(string key) => await db.SortedSetRankAsync(key, member, Order.Descending) is { } r ? (int)r + 1 : 0;
-        return ((long)(votes ?? 0), await RankOn(Key(cycleId)), await RankOn(Key(cycleId, tier: tier)), await RankOn(Key(cycleId, category: category)));
+        // Sent together: one round trip for the four answers.
+        var votes = db.SortedSetScoreAsync(Key(cycleId), member);
+        var ranks = new[] { Key(cycleId), Key(cycleId, tier: tier), Key(cycleId, category: category) }
+            .Select(key => db.SortedSetRankAsync(key, member, Order.Descending)).ToArray();
+        int Place(long? rank) => rank is { } r ? (int)r + 1 : 0;
+        return ((long)(await votes ?? 0), Place(await ranks[0]), Place(await ranks[1]), Place(await ranks[2]));
     }
 }

@@ -1,5 +1,6 @@
 using ConductorMesh.Contracts;
 using ConductorMesh.ServiceDefaults.Messaging;
+using ConductorMesh.Voting.Data;
 using Dapper;
 using Npgsql;
 
@@ -18,7 +19,7 @@ public sealed class IdeaWithdrawnConsumer(NpgsqlDataSource dataSource) : Idempot
             new { message.IdeaId, OccurredAt = message.OccurredAt.UtcDateTime }, transaction);
         if (onBallot > 0)
         {
-            await transaction.Connection!.ExecuteAsync("INSERT INTO leaderboard_rebuilds (cycle_id) VALUES (@CycleId)", new { message.CycleId }, transaction);
+            await TallyStore.RequestRebuildAsync(transaction, message.CycleId);
         }
     }
 }

@@ -9,7 +9,7 @@ using Grpc.Core;
 namespace ConductorMesh.Voting.Grpc;
 
 public sealed class VotingService(
-    BallotDirectory directory, VoteWriter writer, VoteStore votes, Leaderboards leaderboards, LeaderboardWatch watch, StandingsAccess access)
+    BallotDirectory directory, VoteWriter writer, VoteStore votes, TallyStore tally, Leaderboards leaderboards, LeaderboardWatch watch, StandingsAccess access)
     : VotingApi.VotingApiBase
 {
     public const int MaxBulkVotes = 100_000;
@@ -164,7 +164,7 @@ public sealed class VotingService(
     public override async Task<RebuildLeaderboardsResponse> RebuildLeaderboards(RebuildLeaderboardsRequest request, ServerCallContext context)
     {
         var cycleId = Check.OptionalId(request.CycleId, "cycle_id");
-        var (cycles, ideas) = await votes.RebuildAsync(cycleId, context.CancellationToken);
+        var (cycles, ideas) = await tally.RebuildAsync(cycleId, context.CancellationToken);
         return new RebuildLeaderboardsResponse { Cycles = cycles, Ideas = ideas };
     }
 

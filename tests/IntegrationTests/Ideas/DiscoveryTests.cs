@@ -26,15 +26,7 @@ public sealed class DiscoveryTests(MeshFixture mesh)
                 await scenario.SubmitAsync(cycle, $"New idea {i}", "5k", $"late-{i}");
             }
         });
-        var seen = new List<Idea>();
-        var request = new ListIdeasRequest { CycleId = cycle.Id, PageSize = 4 };
-        do
-        {
-            var page = await mesh.Ideas.ListIdeasAsync(request);
-            seen.AddRange(page.Ideas);
-            request.PageToken = page.NextPageToken;
-        }
-        while (request.PageToken.Length > 0);
+        var seen = await scenario.ListAllAsync(new ListIdeasRequest { CycleId = cycle.Id, PageSize = 4 });
         await stop.CancelAsync();
         await adding;
 

@@ -1,0 +1,27 @@
+using Grpc.Core;
+
+namespace ConductorMesh.ServiceDefaults.Grpc;
+
+/// <summary>
+/// A question to another service on behalf of a caller. The callee's NOT_FOUND becomes ours;
+/// any other failure becomes UNAVAILABLE ("nothing was changed, try again"), never the callee's
+/// raw status, so a caller is not told INTERNAL for a neighbour's outage.
+/// </summary>
+public static class Downstream
+{
+    public static async Task<T> AskAsync<T>(Func<Task<T>> call, string notFound, string what)
+    {
+        try
+        {
+            return await call();
+        }
+        catch (RpcException e) when (e.StatusCode == StatusCode.NotFound)
+        {
+            throw Check.NotFound(notFound);
+        }
+        catch (RpcException e) when (e.StatusCode != StatusCode.Cancelled)
+        {
+            throw new RpcException(new Status(StatusCode.Unavailable, $"Could not confirm {what} ({e.Status.Detail}); nothing was changed, try again."));
+        }
+    }
+}
