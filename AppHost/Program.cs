@@ -4,10 +4,17 @@ using ConductorMesh.AppHost.Demo;
 using ConductorMesh.AppHost.Hosting;
 
 var settings = new AppHostSettings { StateDirectory = Path.Combine(AppHostSettings.RepoRoot, ".mesh") };
-if (args.Contains("--fresh") && Directory.Exists(settings.StateDirectory))
+if (args.Contains("--fresh"))
 {
-    Console.WriteLine($"--fresh: removing {settings.StateDirectory}");
-    Directory.Delete(settings.StateDirectory, recursive: true);
+    foreach (var folder in new[] { settings.StateDirectory, settings.ServerDataRoot }.Distinct().Where(Directory.Exists))
+    {
+        Console.WriteLine($"--fresh: removing {folder}");
+        Directory.Delete(folder, recursive: true);
+    }
+}
+if (settings.ServerDataRoot != Path.GetFullPath(settings.StateDirectory))
+{
+    Console.WriteLine($"The servers run as their own users and cannot reach {settings.StateDirectory}; their data is in {settings.ServerDataRoot}.");
 }
 
 await using var app = Mesh.Build(settings);

@@ -1,4 +1,6 @@
 using System.Reflection;
+using System.Security.Cryptography;
+using System.Text;
 
 namespace ConductorMesh.AppHost.Hosting;
 
@@ -51,6 +53,46 @@ public sealed class AppHostSettings
             }
             return port;
         }
+    }
+
+    /// <summary>
+    /// Where the servers keep their data: under the state folder, unless they run as their own
+    /// system users (started by root) and cannot reach it, as in a clone under /root or in a
+    /// private temporary folder. Then it is /var/lib/conductormesh/&lt;hash of the state folder&gt;.
+    /// </summary>
+    public string ServerDataRoot => serverDataRoot ??= ChooseServerDataRoot();
+
+    private string? serverDataRoot;
+
+    private string ChooseServerDataRoot()
+    {
+        var state = Path.GetFullPath(StateDirectory);
+        if (OperatingSystem.IsWindows() || !Native.IsRoot || OthersCanReach(state))
+        {
+            return state;
+        }
+        var name = Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(state)))[..12].ToLowerInvariant();
+        var root = Directory.CreateDirectory("/var/lib/conductormesh", ReachableByAll).FullName;
+        File.SetUnixFileMode(root, ReachableByAll);
+        return Directory.CreateDirectory(Path.Combine(root, name), ReachableByAll).FullName;
+    }
+
+    private const UnixFileMode ReachableByAll = (UnixFileMode)0b111_101_101; // 755
+
+    private static bool OthersCanReach(string path)
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            return true;
+        }
+        for (var dir = new DirectoryInfo(path); dir is not null; dir = dir.Parent)
+        {
+            if (dir.Exists && !File.GetUnixFileMode(dir.FullName).HasFlag(UnixFileMode.OtherExecute))
+            {
+                return false;
+            }
+        }
+        return true;
     }
 
     public static string RepoRoot => Metadata("RepoRoot");

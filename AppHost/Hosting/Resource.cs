@@ -12,6 +12,10 @@ public abstract class Resource(string name, string kind, AppHostSettings setting
     private ManagedProcess? process;
     private Task? supervision;
     private volatile bool stopping;
+    // Cancelled by StopAsync, so a supervisor waiting out a back-off gives the process up at once.
+    private CancellationTokenSource stopRequested = new();
+    // Held while the supervisor replaces a crashed process and while StopAsync takes the current one.
+    private readonly object handover = new();
 
     public string Name => name;
     public string Kind => kind;
@@ -56,6 +60,7 @@ public abstract class Resource(string name, string kind, AppHostSettings setting
     public async Task StartAsync(CancellationToken ct)
     {
         stopping = false;
+        stopRequested = new CancellationTokenSource();
         Set(ResourceState.Waiting);
         foreach (var dependency in waits)
         {
@@ -109,8 +114,14 @@ public abstract class Resource(string name, string kind, AppHostSettings setting
 
     public async Task StopAsync()
     {
-        stopping = true;
-        if (process is { } running)
+        ManagedProcess? running;
+        lock (handover)
+        {
+            stopping = true;
+            running = process;
+        }
+        await stopRequested.CancelAsync();
+        if (running is not null)
         {
             Set(ResourceState.Stopping);
             await running.StopAsync(Settings.StopGrace);
@@ -147,14 +158,25 @@ public abstract class Resource(string name, string kind, AppHostSettings setting
             Set(ResourceState.Exited);
             var ranFor = DateTime.UtcNow - StartedAt!.Value;
             backoff = ranFor > MaxBackoff ? TimeSpan.FromSeconds(1) : TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, MaxBackoff.Ticks));
-            await current.DisposeAsync();
-            await Task.Delay(backoff);
-            if (stopping)
+            try
             {
-                return;
+                await Task.Delay(backoff, stopRequested.Token);
             }
-            Restarts++;
-            Launch(spec);
+            catch (OperationCanceledException)
+            {
+                return; // stopped during the back-off: StopAsync disposes the exited process
+            }
+            lock (handover)
+            {
+                if (stopping)
+                {
+                    return;
+                }
+                // The old process is disposed only here, when it is replaced, so StopAsync never finds a disposed one.
+                current.DisposeAsync().AsTask().GetAwaiter().GetResult();
+                Restarts++;
+                Launch(spec);
+            }
             Set(ResourceState.Starting);
             _ = WaitUntilHealthyAsync(CancellationToken.None).ContinueWith(_ => { }, TaskScheduler.Default);
         }

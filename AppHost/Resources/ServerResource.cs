@@ -19,7 +19,7 @@ public abstract class ServerResource(string name, string kind, AppHostSettings s
 
     public int Port => Settings.Port(Name);
 
-    public string DataDirectory => Path.Combine(Settings.StateDirectory, Name);
+    public string DataDirectory => Path.Combine(Settings.ServerDataRoot, Name);
 
     public string ConnectionString => Existing ?? LocalConnectionString;
 
