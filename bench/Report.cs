@@ -46,10 +46,10 @@ public sealed class Report
 
             - **Unary CastVote** is bound by the durable commit: alone, a vote waits for one fsync'ed
               PostgreSQL commit (the p50 at 1 caller). Group commit raises throughput with callers, but a
-              batch's transaction makes about six round trips (ballot rows, allowance upsert and lock,
-              earlier votes, keys, insert, allowance update) on two cores shared with every server and
-              the load generator. Next steps: one round trip per batch (a stored function taking arrays),
-              and caching program rules; overlapping writers (`Voting:Writers`) measured worse on 2 cores.
+              batch's transaction makes five round trips (six when a vote carries an idempotency key):
+              ballot rows, allowance upsert and lock, the voters' votes today, insert, allowance update; on
+              two cores shared with every server and the load generator. Next steps: one round trip per
+              batch (a stored function taking arrays), and caching program rules; overlapping writers (`Voting:Writers`) measured worse on 2 cores.
             - **Bulk ingest** goes through the same writer in batches of up to 4,000; the same per-batch
               work applies, plus protobuf decoding of every vote on the same cores. COPY-based inserts are
               the next step.

@@ -61,7 +61,8 @@ public sealed class LeaderboardTests(MeshFixture mesh)
         while (await watch.ResponseStream.MoveNext(deadline.Token))
         {
             seen.Add(watch.ResponseStream.Current);
-            if (watch.ResponseStream.Current.Entries[0].IdeaId == ideas[1].Id)
+            // With both votes in, the second idea leads with 3 (after one, it leads a 2-2 tie by id).
+            if (watch.ResponseStream.Current.Entries.Any(e => e.IdeaId == ideas[1].Id && e.Votes == 3))
             {
                 break;
             }
