@@ -34,6 +34,7 @@ public static class Mesh
         var otlp = Environment.GetEnvironmentVariable("OTEL_EXPORTER_OTLP_ENDPOINT");
         foreach (var service in new[] { grants, ideas, voting, community })
         {
+            service.WithEnvironment("Auth__SigningKey", Convert.ToBase64String(settings.SigningKey));
             if (!string.IsNullOrEmpty(otlp))
             {
                 service.WithEnvironment("OTEL_EXPORTER_OTLP_ENDPOINT", otlp);

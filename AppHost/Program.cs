@@ -2,8 +2,13 @@ using System.Runtime.InteropServices;
 using ConductorMesh.AppHost;
 using ConductorMesh.AppHost.Demo;
 using ConductorMesh.AppHost.Hosting;
+using ConductorMesh.ServiceDefaults.Auth;
 
 var settings = new AppHostSettings { StateDirectory = Path.Combine(AppHostSettings.RepoRoot, ".mesh") };
+if (args is ["token", .. var tokenArgs])
+{
+    return TokenCommand.Run(tokenArgs, settings);
+}
 if (args.Contains("--fresh"))
 {
     foreach (var folder in new[] { settings.StateDirectory, settings.ServerDataRoot }.Distinct().Where(Directory.Exists))
@@ -32,6 +37,9 @@ try
     Console.WriteLine();
     Console.WriteLine(app.Table());
     Console.WriteLine();
+    Console.WriteLine("Operator token (12 h; send as 'authorization: Bearer <token>'; more with ./mesh token --role ROLE):");
+    Console.WriteLine(MeshTokens.Issue(settings.SigningKey, MeshClaims.Roles.Operator));
+    Console.WriteLine();
     await DemoProgram.LoadOnceAsync(app, stop.Token);
     Console.WriteLine($"Logs: {Path.Combine(settings.StateDirectory, "logs")}/<resource>.log. Press Ctrl+C to stop everything.");
     await app.MonitorAsync(stop.Token);
@@ -48,3 +56,4 @@ catch (OperationCanceledException)
 Console.WriteLine("Stopping...");
 await app.StopAsync();
 Console.WriteLine("Stopped; no process is left running.");
+return Environment.ExitCode;

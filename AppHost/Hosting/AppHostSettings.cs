@@ -95,6 +95,31 @@ public sealed class AppHostSettings
         return true;
     }
 
+    /// <summary>
+    /// The key that signs local development tokens, made on first use and kept in the state
+    /// folder (readable by its owner only), so tokens from <c>./mesh token</c> outlive a restart.
+    /// </summary>
+    public byte[] SigningKey => signingKey ??= LoadOrCreateSigningKey();
+
+    private byte[]? signingKey;
+
+    private byte[] LoadOrCreateSigningKey()
+    {
+        var path = Path.Combine(StateDirectory, "auth", "signing-key");
+        if (File.Exists(path))
+        {
+            return Convert.FromBase64String(File.ReadAllText(path).Trim());
+        }
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        var key = ConductorMesh.ServiceDefaults.Auth.MeshTokens.NewSigningKey();
+        File.WriteAllText(path, Convert.ToBase64String(key));
+        if (!OperatingSystem.IsWindows())
+        {
+            File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        }
+        return key;
+    }
+
     public static string RepoRoot => Metadata("RepoRoot");
 
     /// <summary>The build configuration the AppHost was built in; services run from the same.</summary>

@@ -19,9 +19,11 @@ public static class GrpcExtensions
         return services;
     }
 
-    /// <summary>Maps the service's API with reflection, grpc.health.v1 and the HTTP health endpoints.</summary>
+    /// <summary>Maps the service's API, behind token authentication, with reflection, grpc.health.v1 and the HTTP health endpoints.</summary>
     public static WebApplication MapMeshGrpc<TService>(this WebApplication app) where TService : class
     {
+        app.UseAuthentication();
+        app.UseAuthorization();
         app.MapGrpcService<TService>();
         app.MapGrpcReflectionService();
         app.MapGrpcHealthChecksService();

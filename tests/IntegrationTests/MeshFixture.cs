@@ -5,6 +5,8 @@ using ConductorMesh.Community.V1;
 using ConductorMesh.Grants.V1;
 using ConductorMesh.Ideas.V1;
 using ConductorMesh.Voting.V1;
+using ConductorMesh.ServiceDefaults.Auth;
+using Grpc.Core;
 using Grpc.Net.Client;
 
 namespace ConductorMesh.IntegrationTests;
@@ -27,6 +29,12 @@ public sealed class MeshFixture : IAsyncLifetime
     public IdeasApi.IdeasApiClient Ideas => new(Channel("ideas"));
     public VotingApi.VotingApiClient Voting => new(Channel("voting"));
     public CommunityApi.CommunityApiClient Community => new(Channel("community"));
+
+    /// <summary>Call headers carrying a token the running system accepts.</summary>
+    public Metadata As(string role, string? partner = null, string? member = null) =>
+        Bearer(MeshTokens.Issue(App.Settings.SigningKey, role, partner, member));
+
+    public static Metadata Bearer(string token) => new() { { "authorization", $"Bearer {token}" } };
 
     public async Task InitializeAsync()
     {

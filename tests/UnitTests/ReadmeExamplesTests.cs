@@ -20,7 +20,7 @@ public sealed partial class ReadmeExamplesTests
         (Community.V1.CommunityReflection.Descriptor.Services[0], 7104),
     }.ToDictionary(s => s.Item1.FullName, s => s);
 
-    [GeneratedRegex(@"grpcurl -plaintext (?:-d '(?<body>[^']*)'\s*\\?\s*)?localhost:(?<port>\d+) (?<service>[\w.]+)/(?<method>\w+)")]
+    [GeneratedRegex(@"grpcurl -plaintext (?:-H ""[^""]*""\s*\\?\s*)*(?:-d '(?<body>[^']*)'\s*\\?\s*)?localhost:(?<port>\d+) (?<service>[\w.]+)/(?<method>\w+)")]
     private static partial Regex Call();
 
     public static TheoryData<string, int, string, string> Examples()

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using ConductorMesh.ServiceDefaults.Auth;
 using ConductorMesh.Voting.Data;
 using Grpc.Core;
 
@@ -12,8 +13,6 @@ namespace ConductorMesh.Voting.Grpc;
 /// </summary>
 public sealed class StandingsAccess(BallotDirectory directory)
 {
-    public const string OperatorRole = "operator";
-
     private static readonly TimeSpan Remember = TimeSpan.FromSeconds(1);
     private readonly ConcurrentDictionary<Guid, (bool Hidden, Guid ProgramId, DateTime Until)> hidden = new();
 
@@ -28,7 +27,7 @@ public sealed class StandingsAccess(BallotDirectory directory)
             known = (rules.HideStandings && closedAt is null, rules.ProgramId, DateTime.UtcNow + Remember);
             hidden[cycleId] = known;
         }
-        if (known.Hidden && !context.GetHttpContext().User.IsInRole(OperatorRole))
+        if (known.Hidden && !context.GetHttpContext().User.IsInRole(MeshClaims.Roles.Operator))
         {
             throw new RpcException(new Status(StatusCode.PermissionDenied,
                 $"Program {known.ProgramId} hides its standings until the vote of cycle {cycleId} closes; only operators see them before."));

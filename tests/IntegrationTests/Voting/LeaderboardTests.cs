@@ -2,6 +2,7 @@ using ConductorMesh.AppHost.Resources;
 using ConductorMesh.Contracts;
 using ConductorMesh.Grants.V1;
 using ConductorMesh.Ideas.V1;
+using ConductorMesh.ServiceDefaults.Auth;
 using ConductorMesh.Voting.V1;
 using Grpc.Core;
 using StackExchange.Redis;
@@ -103,7 +104,7 @@ public sealed class LeaderboardTests(MeshFixture mesh)
     }
 
     [Fact]
-    public async Task Hidden_standings_are_refused_to_the_public_until_the_vote_closes()
+    public async Task Hidden_standings_are_refused_to_the_public_and_shown_to_operators_until_the_vote_closes()
     {
         var (_, cycle) = await scenario.OpenCycleAsync(
             new CreateProgramRequest { Name = "Secret ballot", BudgetMinor = 1_000_000, HideStandings = true }, 0, Scenario.FiveK);
@@ -115,6 +116,16 @@ public sealed class LeaderboardTests(MeshFixture mesh)
         await Refused.With(() => mesh.Voting.GetIdeaStandingAsync(new GetIdeaStandingRequest { IdeaId = idea.Id }).ResponseAsync, StatusCode.PermissionDenied, "hides");
         using var watch = mesh.Voting.WatchLeaderboard(board);
         await Refused.With(() => watch.ResponseStream.MoveNext(), StatusCode.PermissionDenied, "hides");
+        var forged = MeshFixture.Bearer(MeshTokens.Issue(MeshTokens.NewSigningKey(), MeshClaims.Roles.Operator));
+        await Refused.With(() => mesh.Voting.GetLeaderboardAsync(board, forged).ResponseAsync, StatusCode.PermissionDenied, "hides");
+        var expired = MeshFixture.Bearer(MeshTokens.Issue(mesh.App.Settings.SigningKey, MeshClaims.Roles.Operator, lifetime: TimeSpan.FromMinutes(1), now: DateTime.UtcNow.AddHours(-1)));
+        await Refused.With(() => mesh.Voting.GetLeaderboardAsync(board, expired).ResponseAsync, StatusCode.PermissionDenied, "hides");
+        await Refused.With(() => mesh.Voting.GetLeaderboardAsync(board, mesh.As(MeshClaims.Roles.Moderator)).ResponseAsync, StatusCode.PermissionDenied, "hides");
+
+        var operatorView = await mesh.Voting.GetLeaderboardAsync(board, mesh.As(MeshClaims.Roles.Operator));
+        Assert.Equal([(idea.Id, 2L)], operatorView.Entries.Select(e => (e.IdeaId, e.Votes)));
+        var standing = await mesh.Voting.GetIdeaStandingAsync(new GetIdeaStandingRequest { IdeaId = idea.Id }, mesh.As(MeshClaims.Roles.Operator));
+        Assert.Equal(2L, standing.Votes);
 
         await mesh.Voting.FinalizeCycleAsync(new FinalizeCycleRequest { CycleId = cycle.Id });
         await scenario.BoardAsync(board, (idea.Id, 2));

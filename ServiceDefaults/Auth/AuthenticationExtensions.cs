@@ -1,0 +1,44 @@
+using ConductorMesh.ServiceDefaults.Auth;
+using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.IdentityModel.Tokens;
+
+namespace Microsoft.Extensions.Hosting;
+
+public static class AuthenticationExtensions
+{
+    /// <summary>
+    /// Bearer tokens checked against the configured issuer: either an identity provider
+    /// (<c>Auth:Authority</c>, keys from its discovery document) or the local development key
+    /// (<c>Auth:SigningKey</c>, base64, set by the AppHost). A call without a token is anonymous;
+    /// what each caller may do is decided per RPC.
+    /// </summary>
+    public static IHostApplicationBuilder AddMeshAuthentication(this IHostApplicationBuilder builder)
+    {
+        var authority = builder.Configuration["Auth:Authority"];
+        var signingKey = builder.Configuration["Auth:SigningKey"];
+        if (string.IsNullOrWhiteSpace(authority) && string.IsNullOrWhiteSpace(signingKey))
+        {
+            throw new InvalidOperationException("Set Auth:Authority (an identity provider) or Auth:SigningKey (the local development key, base64) to check callers' tokens.");
+        }
+        builder.Services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer(o =>
+        {
+            o.MapInboundClaims = false;
+            if (!string.IsNullOrWhiteSpace(authority))
+            {
+                o.Authority = authority;
+            }
+            o.TokenValidationParameters = new TokenValidationParameters
+            {
+                ValidIssuer = builder.Configuration["Auth:Issuer"] ?? MeshClaims.Issuer,
+                ValidAudience = builder.Configuration["Auth:Audience"] ?? MeshClaims.Audience,
+                IssuerSigningKey = string.IsNullOrWhiteSpace(signingKey) ? null : MeshTokens.SigningKey(Convert.FromBase64String(signingKey)),
+                RoleClaimType = MeshClaims.Role,
+                NameClaimType = MeshClaims.Member,
+                ClockSkew = TimeSpan.FromSeconds(30),
+            };
+        });
+        builder.Services.AddAuthorization();
+        return builder;
+    }
+}
