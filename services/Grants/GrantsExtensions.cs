@@ -1,4 +1,7 @@
 using ConductorMesh.Grants.Data;
+using ConductorMesh.Grants.Domain;
+using ConductorMesh.Grants.Events;
+using ConductorMesh.Grants.Grpc;
 using ConductorMesh.Voting.V1;
 
 namespace ConductorMesh.Grants;
@@ -8,7 +11,12 @@ public static class GrantsExtensions
     public static IHostApplicationBuilder AddGrants(this IHostApplicationBuilder builder)
     {
         builder.AddMeshService("grants", typeof(GrantsExtensions).Assembly);
+        builder.Services.Configure<GrantsRules>(builder.Configuration.GetSection("Grants"));
         builder.Services.AddSingleton<GrantsStore>();
+        builder.Services.AddSingleton<AwardsStore>();
+        builder.Services.AddSingleton<CycleSteps>();
+        builder.Services.AddSingleton<VotingCounts>();
+        builder.Services.AddHostedService<PhaseScheduler>();
         // Final tallies are a synchronous question to Voting, resolved by service discovery.
         builder.Services.AddGrpcClient<VotingApi.VotingApiClient>(o => o.Address = new Uri("http://voting"));
         return builder;

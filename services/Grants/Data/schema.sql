@@ -49,3 +49,35 @@ CREATE TABLE IF NOT EXISTS rankings (
     outcome  text    NOT NULL,
     PRIMARY KEY (cycle_id, idea_id)
 );
+
+-- Phases, selection and the ledger. Added columns are added in place, so a system started
+-- before them keeps its data.
+ALTER TABLE programs ADD COLUMN IF NOT EXISTS disbursed_minor bigint NOT NULL DEFAULT 0;
+ALTER TABLE programs ADD COLUMN IF NOT EXISTS forfeited_minor bigint NOT NULL DEFAULT 0;
+ALTER TABLE programs ADD COLUMN IF NOT EXISTS default_tiers jsonb;
+ALTER TABLE programs ADD COLUMN IF NOT EXISTS default_categories text[] NOT NULL DEFAULT '{}';
+-- Forfeited awards give their money back: what is committed never passes the budget.
+ALTER TABLE programs DROP CONSTRAINT IF EXISTS awards_within_budget;
+ALTER TABLE programs ADD CONSTRAINT awards_within_budget CHECK (awarded_minor - forfeited_minor <= budget_minor);
+
+ALTER TABLE cycles ADD COLUMN IF NOT EXISTS submissions_close_at  timestamptz;
+ALTER TABLE cycles ADD COLUMN IF NOT EXISTS voting_opens_at       timestamptz;
+ALTER TABLE cycles ADD COLUMN IF NOT EXISTS submissions_closed_at timestamptz;
+ALTER TABLE cycles ADD COLUMN IF NOT EXISTS voting_opened_at      timestamptz;
+ALTER TABLE cycles ADD COLUMN IF NOT EXISTS voting_closed_at      timestamptz;
+ALTER TABLE cycles ADD COLUMN IF NOT EXISTS selection  text   NOT NULL DEFAULT 'top-per-tier';
+ALTER TABLE cycles ADD COLUMN IF NOT EXISTS categories text[] NOT NULL DEFAULT '{}';
+ALTER TABLE cycles ADD COLUMN IF NOT EXISTS pot_minor  bigint NOT NULL DEFAULT 0;
+UPDATE cycles SET submissions_close_at = closes_at, voting_opens_at = opened_at, voting_opened_at = opened_at
+WHERE submissions_close_at IS NULL;
+-- What the phase scheduler looks for: open cycles with a step due.
+CREATE INDEX IF NOT EXISTS open_cycles_schedule ON cycles (closes_at) WHERE phase = 'open';
+
+ALTER TABLE awards ADD COLUMN IF NOT EXISTS status            text NOT NULL DEFAULT 'awarded';
+ALTER TABLE awards ADD COLUMN IF NOT EXISTS payment_reference text;
+ALTER TABLE awards ADD COLUMN IF NOT EXISTS forfeit_reason    text;
+ALTER TABLE awards ADD COLUMN IF NOT EXISTS settled_at        timestamptz;
+CREATE INDEX IF NOT EXISTS awards_by_idea ON awards (idea_id, id);
+CREATE INDEX IF NOT EXISTS awards_by_program ON awards (program_id, id);
+-- The order the ideas were considered in at close, which is the order results are read in.
+ALTER TABLE rankings ADD COLUMN IF NOT EXISTS position int NOT NULL DEFAULT 0;

@@ -1,14 +1,12 @@
-using ConductorMesh.Contracts;
 using ConductorMesh.Grants.Data;
 using ConductorMesh.Grants.Domain;
 using ConductorMesh.Grants.V1;
 using ConductorMesh.ServiceDefaults.Grpc;
-using ConductorMesh.Voting.V1;
 using Grpc.Core;
 
 namespace ConductorMesh.Grants.Grpc;
 
-public sealed class GrantsService(GrantsStore store, VotingApi.VotingApiClient voting, ILogger<GrantsService> logger) : GrantsApi.GrantsApiBase
+public sealed class GrantsService(GrantsStore store, CycleSteps steps, AwardsStore awards) : GrantsApi.GrantsApiBase
 {
     public override async Task<GrantProgram> CreateProgram(CreateProgramRequest request, ServerCallContext context)
     {
@@ -33,7 +31,9 @@ public sealed class GrantsService(GrantsStore store, VotingApi.VotingApiClient v
             < 0 or > 1000 => throw Check.Invalid("daily_vote_allowance", "must be between 1 and 1,000 (0 for the default of 10)"),
             var n => n,
         };
-        var program = new NewProgram(name, currency, request.BudgetMinor, timeZone, allowance, request.HideStandings);
+        var program = new NewProgram(name, currency, request.BudgetMinor, timeZone, allowance, request.HideStandings,
+            request.DefaultTiers.Count == 0 ? null : TierRules.Validate(request.DefaultTiers, "default_tiers"),
+            CycleFields.Categories(request.DefaultCategories, "default_categories"));
         return (await store.CreateProgramAsync(program, context.CancellationToken)).ToProto();
     }
 
@@ -42,66 +42,81 @@ public sealed class GrantsService(GrantsStore store, VotingApi.VotingApiClient v
 
     public override async Task<Cycle> OpenCycle(OpenCycleRequest request, ServerCallContext context)
     {
-        var programId = Check.Id(request.ProgramId, "program_id");
-        var name = Check.Text(request.Name, "name", 60);
-        var tiers = request.Tiers.Count == 0 ? DefaultTiers.All : TierRules.Validate(request.Tiers);
-        var cap = request.SubmissionCap switch
-        {
-            0 => DefaultTiers.SubmissionCap,
-            < 0 or > 100_000 => throw Check.Invalid("submission_cap", "must be between 1 and 100,000 (0 for the default of 1,000)"),
-            var n => n,
-        };
-        var now = DateTime.UtcNow;
-        var closesAt = request.ClosesAt is null
-            ? new DateTime(now.Year, now.Month, 1, 0, 0, 0, DateTimeKind.Utc).AddMonths(1)
-            : request.ClosesAt.ToDateTime() is var at && at > now ? at : throw Check.Invalid("closes_at", "must be in the future");
-        return (await store.OpenCycleAsync(programId, name, tiers, cap, closesAt, context.CancellationToken)).ToProto();
+        var program = await store.GetProgramAsync(Check.Id(request.ProgramId, "program_id"), context.CancellationToken);
+        var terms = CycleFields.ForNew(request, program, DateTime.UtcNow);
+        return (await store.OpenCycleAsync(program.Id, terms, context.CancellationToken)).ToProto();
     }
 
     public override async Task<Cycle> GetCycle(GetCycleRequest request, ServerCallContext context) =>
         (await store.GetCycleAsync(Check.Id(request.CycleId, "cycle_id"), context.CancellationToken)).ToProto();
 
+    public override async Task<Cycle> UpdateCycle(UpdateCycleRequest request, ServerCallContext context)
+    {
+        var cycleId = Check.Id(request.CycleId, "cycle_id");
+        var mask = request.UpdateMask?.Paths.Select(p => p.Trim()).ToList() ?? [];
+        var change = request.Cycle ?? new OpenCycleRequest();
+        var now = DateTime.UtcNow;
+        return (await store.UpdateCycleAsync(cycleId, cycle => CycleFields.Updated(cycle, change, mask, now), context.CancellationToken)).ToProto();
+    }
+
+    public override Task<Cycle> CloseSubmissions(CycleStepRequest request, ServerCallContext context) => StepAsync(request, CycleStep.CloseSubmissions, context);
+
+    public override Task<Cycle> OpenVoting(CycleStepRequest request, ServerCallContext context) => StepAsync(request, CycleStep.OpenVoting, context);
+
+    public override Task<Cycle> CloseVoting(CycleStepRequest request, ServerCallContext context) => StepAsync(request, CycleStep.CloseVoting, context);
+
     public override async Task<CycleResults> CloseCycle(CloseCycleRequest request, ServerCallContext context)
     {
         var cycleId = Check.Id(request.CycleId, "cycle_id");
-        var cycle = await store.GetCycleAsync(cycleId, context.CancellationToken);
-        if (cycle.Phase != "closed")
-        {
-            var tallies = await FinalTalliesAsync(cycleId, context);
-            await store.CloseCycleAsync(cycleId, tallies, context.CancellationToken);
-        }
+        await steps.CloseAsync(cycleId, context.CancellationToken);
         return await ResultsAsync(cycleId, context.CancellationToken);
     }
 
+    public override async Task<CycleResults> GetCycleResults(GetCycleRequest request, ServerCallContext context)
+    {
+        var cycleId = Check.Id(request.CycleId, "cycle_id");
+        var results = await ResultsAsync(cycleId, context.CancellationToken);
+        return results.Cycle.Phase == CyclePhase.Closed
+            ? results
+            : throw Check.Precondition($"Cycle {cycleId} is not closed yet (its phase is {results.Cycle.Phase}); results come at {results.Cycle.ClosesAt.ToDateTime():u}.");
+    }
+
+    public override async Task<Award> GetAward(GetAwardRequest request, ServerCallContext context) =>
+        (await awards.GetAsync(Check.Id(request.AwardId, "award_id"), context.CancellationToken)).ToProto();
+
     public override async Task<ListAwardsResponse> ListAwards(ListAwardsRequest request, ServerCallContext context)
     {
-        var cycle = await store.GetCycleAsync(Check.Id(request.CycleId, "cycle_id"), context.CancellationToken);
-        var response = new ListAwardsResponse();
-        response.Awards.AddRange((await store.ListAwardsAsync(cycle.Id, context.CancellationToken)).Select(a => a.ToProto()));
+        var programId = Check.OptionalId(request.ProgramId, "program_id");
+        var cycleId = Check.OptionalId(request.CycleId, "cycle_id");
+        var ideaId = Check.OptionalId(request.IdeaId, "idea_id");
+        if (programId is null && cycleId is null && ideaId is null)
+        {
+            throw Check.Invalid("program_id", "name a program_id, cycle_id or idea_id to list awards of");
+        }
+        var status = Check.OptionalDefined(request.Status, "status")?.ToStatus();
+        var size = Check.PageSize(request.PageSize);
+        var rows = await awards.ListAsync(
+            new AwardFilter(programId, cycleId, ideaId, status, PageToken.Decode(request.PageToken), size + 1), context.CancellationToken);
+        var (page, next) = Paging.Page(rows, size, a => (a.AwardedAt, a.Id));
+        var response = new ListAwardsResponse { NextPageToken = next };
+        response.Awards.AddRange(page.Select(a => a.ToProto()));
         return response;
     }
 
-    private async Task<IReadOnlyList<Tally>> FinalTalliesAsync(Guid cycleId, ServerCallContext context)
-    {
-        try
-        {
-            var final = await voting.FinalizeCycleAsync(
-                new FinalizeCycleRequest { CycleId = cycleId.ToString() }, deadline: context.Deadline, cancellationToken: context.CancellationToken);
-            return final.Tallies.Select(t => new Tally(Guid.Parse(t.IdeaId), t.Tier, t.Votes, t.LastVoteAt.ToDateTime())).ToList();
-        }
-        catch (RpcException e) when (e.StatusCode is not StatusCode.Cancelled)
-        {
-            logger.LogWarning(e, "Voting did not give final tallies for cycle {CycleId}", cycleId);
-            throw new RpcException(new Status(StatusCode.Unavailable,
-                $"Voting could not give the final tallies ({e.Status.Detail}); the cycle stays open and nothing was awarded. Try again."));
-        }
-    }
+    public override async Task<Award> DisburseAward(DisburseAwardRequest request, ServerCallContext context) =>
+        (await awards.DisburseAsync(Check.Id(request.AwardId, "award_id"), Check.Text(request.PaymentReference, "payment_reference", 100), context.CancellationToken)).ToProto();
+
+    public override async Task<Award> ForfeitAward(ForfeitAwardRequest request, ServerCallContext context) =>
+        (await awards.ForfeitAsync(Check.Id(request.AwardId, "award_id"), Check.Text(request.Reason, "reason", 500), context.CancellationToken)).ToProto();
+
+    private async Task<Cycle> StepAsync(CycleStepRequest request, CycleStep step, ServerCallContext context) =>
+        (await steps.TakeAsync(Check.Id(request.CycleId, "cycle_id"), step, context.CancellationToken)).ToProto();
 
     private async Task<CycleResults> ResultsAsync(Guid cycleId, CancellationToken ct)
     {
         var results = new CycleResults { Cycle = (await store.GetCycleAsync(cycleId, ct)).ToProto() };
-        results.Awards.AddRange((await store.ListAwardsAsync(cycleId, ct)).Select(a => a.ToProto()));
-        results.Ranking.AddRange((await store.ListRankingsAsync(cycleId, ct)).Select(r => r.ToProto()));
+        results.Awards.AddRange((await awards.ListAsync(new AwardFilter(null, cycleId, null, null, null, 10_000), ct)).Select(a => a.ToProto()));
+        results.Ranking.AddRange((await awards.RankingsAsync(cycleId, ct)).Select(r => r.ToProto()));
         return results;
     }
 }

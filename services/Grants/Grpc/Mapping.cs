@@ -1,5 +1,7 @@
 using ConductorMesh.Grants.Data;
+using ConductorMesh.Grants.Domain;
 using ConductorMesh.Grants.V1;
+using ConductorMesh.Ideas.V1;
 using Google.Protobuf.WellKnownTypes;
 
 namespace ConductorMesh.Grants.Grpc;
@@ -7,34 +9,62 @@ namespace ConductorMesh.Grants.Grpc;
 /// <summary>Database rows as API messages.</summary>
 public static class Mapping
 {
-    public static GrantProgram ToProto(this ProgramRow p) => new()
+    public static GrantProgram ToProto(this ProgramRow p)
     {
-        Id = p.Id.ToString(),
-        Name = p.Name,
-        Currency = p.Currency,
-        BudgetMinor = p.BudgetMinor,
-        AwardedMinor = p.AwardedMinor,
-        RemainingMinor = p.BudgetMinor - p.AwardedMinor,
-        CreatedAt = Timestamp.FromDateTime(p.CreatedAt),
-        TimeZone = p.TimeZone,
-        DailyVoteAllowance = p.DailyVoteAllowance,
-        HideStandings = p.HideStandings,
-    };
+        var program = new GrantProgram
+        {
+            Id = p.Id.ToString(),
+            Name = p.Name,
+            Currency = p.Currency,
+            BudgetMinor = p.BudgetMinor,
+            AwardedMinor = p.AwardedMinor,
+            DisbursedMinor = p.DisbursedMinor,
+            ForfeitedMinor = p.ForfeitedMinor,
+            OutstandingMinor = p.AwardedMinor - p.DisbursedMinor - p.ForfeitedMinor,
+            RemainingMinor = p.RemainingMinor,
+            CreatedAt = Timestamp.FromDateTime(p.CreatedAt),
+            TimeZone = p.TimeZone,
+            DailyVoteAllowance = p.DailyVoteAllowance,
+            HideStandings = p.HideStandings,
+        };
+        program.DefaultTiers.AddRange(p.TiersOfNewCycles.Select(ToProto));
+        program.DefaultCategories.AddRange(p.DefaultCategories.Select(System.Enum.Parse<Category>));
+        return program;
+    }
 
     public static Cycle ToProto(this CycleRow c)
     {
+        var times = c.Times;
         var cycle = new Cycle
         {
             Id = c.Id.ToString(),
             ProgramId = c.ProgramId.ToString(),
             Name = c.Name,
-            Phase = c.Phase == "closed" ? CyclePhase.Closed : CyclePhase.Open,
+            Phase = CycleSchedule.PhaseOf(times) switch
+            {
+                CycleSchedule.Phase.Submissions => CyclePhase.Submissions,
+                CycleSchedule.Phase.SubmissionsAndVoting => CyclePhase.SubmissionsAndVoting,
+                CycleSchedule.Phase.Review => CyclePhase.Review,
+                CycleSchedule.Phase.Voting => CyclePhase.Voting,
+                CycleSchedule.Phase.Counting => CyclePhase.Counting,
+                _ => CyclePhase.Closed,
+            },
             SubmissionCap = c.SubmissionCap,
             OpenedAt = Timestamp.FromDateTime(c.OpenedAt),
-            ClosedAt = c.ClosedAt is { } closed ? Timestamp.FromDateTime(closed) : null,
+            ClosedAt = At(c.ClosedAt),
             ClosesAt = Timestamp.FromDateTime(c.ClosesAt),
+            SubmissionsCloseAt = Timestamp.FromDateTime(c.SubmissionsCloseAt),
+            VotingOpensAt = Timestamp.FromDateTime(c.VotingOpensAt),
+            SubmissionsClosedAt = At(c.SubmissionsClosedAt),
+            VotingOpenedAt = At(c.VotingOpenedAt),
+            VotingClosedAt = At(c.VotingClosedAt),
+            Selection = c.Selection == WinnerSelection.GreedyBudgetMethod ? SelectionMethod.GreedyBudget : SelectionMethod.TopPerTier,
+            PotMinor = c.PotMinor,
+            AcceptingSubmissions = times.AcceptingSubmissions,
+            AcceptingVotes = times.AcceptingVotes,
         };
-        cycle.Tiers.AddRange(GrantsStore.TiersOf(c).Select(t => new Tier { Name = t.Name, AmountMinor = t.AmountMinor, Slots = t.Slots }));
+        cycle.Tiers.AddRange(c.TierTerms.Select(ToProto));
+        cycle.Categories.AddRange(c.Categories.Select(System.Enum.Parse<Category>));
         return cycle;
     }
 
@@ -49,6 +79,23 @@ public static class Mapping
         Rank = a.Rank,
         Votes = a.Votes,
         AwardedAt = Timestamp.FromDateTime(a.AwardedAt),
+        Status = a.Status switch
+        {
+            AwardsStore.Disbursed => AwardStatus.Disbursed,
+            AwardsStore.Forfeited => AwardStatus.Forfeited,
+            _ => AwardStatus.Awarded,
+        },
+        PaymentReference = a.PaymentReference ?? "",
+        ForfeitReason = a.ForfeitReason ?? "",
+        SettledAt = At(a.SettledAt),
+    };
+
+    public static string? ToStatus(this AwardStatus status) => status switch
+    {
+        AwardStatus.Awarded => AwardsStore.Awarded,
+        AwardStatus.Disbursed => AwardsStore.Disbursed,
+        AwardStatus.Forfeited => AwardsStore.Forfeited,
+        _ => null,
     };
 
     public static RankedIdea ToProto(this RankingRow r) => new()
@@ -60,4 +107,8 @@ public static class Mapping
         Awarded = r.Awarded,
         Outcome = r.Outcome,
     };
+
+    private static Tier ToProto(Contracts.TierTerms t) => new() { Name = t.Name, AmountMinor = t.AmountMinor, Slots = t.Slots };
+
+    private static Timestamp? At(DateTime? at) => at is { } value ? Timestamp.FromDateTime(value) : null;
 }

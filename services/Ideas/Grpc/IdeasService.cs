@@ -22,7 +22,7 @@ public sealed class IdeasService(IdeasStore store, GrantsApi.GrantsApiClient gra
         var location = IdeaFields.Location(request.Location);
         var links = IdeaFields.Links(request.Links);
 
-        var cycle = await CycleTakingSubmissionsAsync(cycleId, tierName, context);
+        var cycle = await CycleTakingSubmissionsAsync(cycleId, tierName, category.ToString(), context);
         var idea = new NewIdea(cycle, title, description, location, links, category.ToString(), tierName, author,
             key.Length == 0 ? null : key, request.Draft, request.QueueIfFull);
         return (await store.SubmitAsync(idea, context.CancellationToken)).ToProto();
@@ -33,7 +33,7 @@ public sealed class IdeasService(IdeasStore store, GrantsApi.GrantsApiClient gra
         var id = Check.Id(request.IdeaId, "idea_id");
         var member = Check.Text(request.MemberId, "member_id", 64);
         var draft = await store.GetAsync(id, context.CancellationToken);
-        var cycle = await CycleTakingSubmissionsAsync(draft.CycleId, draft.Tier, context);
+        var cycle = await CycleTakingSubmissionsAsync(draft.CycleId, draft.Tier, draft.Category, context);
         return (await store.SubmitDraftAsync(id, member, cycle, request.QueueIfFull, context.CancellationToken)).ToProto();
     }
 
@@ -65,7 +65,7 @@ public sealed class IdeasService(IdeasStore store, GrantsApi.GrantsApiClient gra
         var reason = Check.OptionalText(request.Reason, "reason", 500);
         // Only an idea in the vote depends on whether the vote closed: ask Grants for those alone.
         var idea = await store.GetAsync(id, context.CancellationToken);
-        var voteClosed = idea.Status == IdeaState.Approved && (await CycleAsync(idea.CycleId, context)).Phase != CyclePhase.Open;
+        var voteClosed = idea.Status == IdeaState.Approved && (await CycleAsync(idea.CycleId, context)) is { VotingClosedAt: not null } or { Phase: CyclePhase.Closed };
         return (await store.WithdrawAsync(id, member, reason, voteClosed, context.CancellationToken)).ToProto();
     }
 
@@ -133,13 +133,19 @@ public sealed class IdeasService(IdeasStore store, GrantsApi.GrantsApiClient gra
         return row.ToProto();
     }
 
-    /// <summary>The cycle's terms from Grants, if it takes submissions and offers the tier.</summary>
-    private async Task<CycleTerms> CycleTakingSubmissionsAsync(Guid cycleId, string tierName, ServerCallContext context)
+    /// <summary>The cycle's terms from Grants, if it takes submissions now and offers the tier and category.</summary>
+    private async Task<CycleTerms> CycleTakingSubmissionsAsync(Guid cycleId, string tierName, string category, ServerCallContext context)
     {
         var cycle = await CycleAsync(cycleId, context);
-        if (cycle.Phase != CyclePhase.Open)
+        if (!cycle.AcceptingSubmissions)
         {
-            throw Check.Precondition($"Cycle {cycleId} is closed to submissions; submit to the program's open cycle.");
+            throw Check.Precondition(cycle.SubmissionsClosedAt is { } closedAt
+                ? $"Cycle {cycleId} stopped taking submissions at {closedAt.ToDateTime():u}; submit to the program's next cycle."
+                : $"Cycle {cycleId} is closed to submissions; submit to the program's open cycle.");
+        }
+        if (cycle.Categories.Count > 0 && cycle.Categories.All(c => c.ToString() != category))
+        {
+            throw Check.Precondition($"Cycle {cycleId} takes ideas in {string.Join(", ", cycle.Categories)} only, not {category}.");
         }
         if (cycle.Tiers.All(t => t.Name != tierName))
         {

@@ -17,7 +17,8 @@ public sealed class BallotDirectory(NpgsqlDataSource dataSource, IdeasApi.IdeasA
 {
     private const string IdeaSql =
         """
-        SELECT b.idea_id, b.cycle_id, b.tier, b.category, b.withdrawn_at, c.closed_at, p.program_id, p.time_zone, p.daily_allowance, p.hide_standings
+        SELECT b.idea_id, b.cycle_id, b.tier, b.category, b.withdrawn_at, c.closed_at, p.program_id, p.time_zone, p.daily_allowance, p.hide_standings,
+               c.voting_opened_at
         FROM ballot_ideas b JOIN ballot_cycles c ON c.cycle_id = b.cycle_id JOIN ballot_programs p ON p.program_id = c.program_id
         """;
 
@@ -31,7 +32,14 @@ public sealed class BallotDirectory(NpgsqlDataSource dataSource, IdeasApi.IdeasA
         {
             return;
         }
-        if (await FindAsync(ideaId, ct) is null)
+        var found = await FindAsync(ideaId, ct);
+        if (found is { VotingOpenedAt: null, ClosedAt: null })
+        {
+            // The vote may have opened a moment ago, its VotingOpened still on the way.
+            await RefreshCycleAsync(found.CycleId, ct);
+            return;
+        }
+        if (found is null)
         {
             var idea = await Downstream.AskAsync(() => ideas.GetIdeaAsync(new GetIdeaRequest { IdeaId = ideaId.ToString() }, cancellationToken: ct).ResponseAsync,
                 $"No idea has id {ideaId}.", $"idea {ideaId}");
@@ -75,9 +83,37 @@ public sealed class BallotDirectory(NpgsqlDataSource dataSource, IdeasApi.IdeasA
         var cycle = await Downstream.AskAsync(() => grants.GetCycleAsync(new GetCycleRequest { CycleId = cycleId.ToString() }, cancellationToken: ct).ResponseAsync,
             $"No cycle has id {cycleId}.", $"cycle {cycleId}");
         var program = await ProgramAsync(Guid.Parse(cycle.ProgramId), ct);
-        await connection.ExecuteAsync("INSERT INTO ballot_cycles (cycle_id, program_id) VALUES (@cycleId, @ProgramId) ON CONFLICT DO NOTHING",
-            new { cycleId, program.ProgramId });
+        await connection.ExecuteAsync(
+            "INSERT INTO ballot_cycles (cycle_id, program_id, voting_opened_at) VALUES (@cycleId, @ProgramId, @openedAt) ON CONFLICT DO NOTHING",
+            new { cycleId, program.ProgramId, openedAt = cycle.VotingOpenedAt?.ToDateTime() });
         return program.ProgramId;
+    }
+
+    private readonly ConcurrentDictionary<Guid, DateTime> refreshedAt = new();
+
+    /// <summary>Asks Grants whether a cycle's vote has opened, at most once a second per cycle, and records it if so.</summary>
+    private async Task RefreshCycleAsync(Guid cycleId, CancellationToken ct)
+    {
+        var now = DateTime.UtcNow;
+        if (refreshedAt.TryGetValue(cycleId, out var last) && now - last < TimeSpan.FromSeconds(1))
+        {
+            return;
+        }
+        refreshedAt[cycleId] = now;
+        var cycle = await Downstream.AskAsync(() => grants.GetCycleAsync(new GetCycleRequest { CycleId = cycleId.ToString() }, cancellationToken: ct).ResponseAsync,
+            $"No cycle has id {cycleId}.", $"cycle {cycleId}");
+        if (cycle.VotingOpenedAt is { } opened)
+        {
+            await VotingOpenedAsync(cycleId, opened.ToDateTime(), ct);
+        }
+    }
+
+    /// <summary>Records that a cycle's vote opened (from VotingOpened or Grants' answer); the first time wins.</summary>
+    public async Task VotingOpenedAsync(Guid cycleId, DateTime openedAt, CancellationToken ct)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        await connection.ExecuteAsync(
+            "UPDATE ballot_cycles SET voting_opened_at = COALESCE(voting_opened_at, @openedAt) WHERE cycle_id = @cycleId", new { cycleId, openedAt });
     }
 
     /// <summary>A cycle's program rules and when its vote closed (null while open): one query once the cycle is known.</summary>

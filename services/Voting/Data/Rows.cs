@@ -5,7 +5,7 @@ namespace ConductorMesh.Voting.Data;
 /// <summary>An idea in the vote, with its cycle's state and its program's rules.</summary>
 public sealed record BallotIdea(
     Guid IdeaId, Guid CycleId, string Tier, string Category, DateTime? WithdrawnAt, DateTime? ClosedAt, Guid ProgramId, string TimeZone,
-    int DailyAllowance, bool HideStandings);
+    int DailyAllowance, bool HideStandings, DateTime? VotingOpenedAt);
 
 public sealed record ProgramRules(Guid ProgramId, string TimeZone, int DailyAllowance, bool HideStandings);
 

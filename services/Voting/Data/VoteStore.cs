@@ -99,6 +99,10 @@ public sealed class VoteStore(NpgsqlDataSource dataSource)
             {
                 results[n] = VoteResult.Refused(StatusCode.FailedPrecondition, $"Voting for cycle {idea.CycleId} closed at {closedAt:u}.");
             }
+            else if (idea.VotingOpenedAt is null)
+            {
+                results[n] = VoteResult.Refused(StatusCode.FailedPrecondition, $"Voting for cycle {idea.CycleId} has not opened yet.");
+            }
             else if (votedToday.Contains((vote.VoterId, vote.IdeaId, key.Day)))
             {
                 results[n] = VoteResult.Refused(StatusCode.AlreadyExists,

@@ -76,3 +76,8 @@ CREATE TABLE IF NOT EXISTS leaderboard_rebuilds (
     cycles       int,
     ideas        int
 );
+
+-- When the cycle's vote opened (VotingOpened, or Grants' answer); no votes are taken before.
+-- Cycles known before this column existed were open to votes: they read as opened long ago.
+ALTER TABLE ballot_cycles ADD COLUMN IF NOT EXISTS voting_opened_at timestamptz DEFAULT '-infinity';
+ALTER TABLE ballot_cycles ALTER COLUMN voting_opened_at DROP DEFAULT;

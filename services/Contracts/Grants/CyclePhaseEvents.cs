@@ -1,0 +1,10 @@
+namespace ConductorMesh.Contracts;
+
+/// <summary>A cycle stopped taking submissions (on schedule, by an operator, or as its vote closed).</summary>
+public sealed record SubmissionsClosed(Guid CycleId, Guid ProgramId) : IntegrationEvent;
+
+/// <summary>A cycle's vote opened: its approved ideas take votes.</summary>
+public sealed record VotingOpened(Guid CycleId, Guid ProgramId) : IntegrationEvent;
+
+/// <summary>A cycle's vote closed: Voting takes no more votes for it and its counts are final.</summary>
+public sealed record VotingClosed(Guid CycleId, Guid ProgramId) : IntegrationEvent;

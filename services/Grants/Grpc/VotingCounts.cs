@@ -1,0 +1,27 @@
+using ConductorMesh.Grants.Domain;
+using ConductorMesh.Voting.V1;
+using Grpc.Core;
+
+namespace ConductorMesh.Grants.Grpc;
+
+/// <summary>
+/// Asks Voting to close a cycle's vote and give its final counts, from PostgreSQL. Voting
+/// answers the same counts however often it is asked, so a retried close is safe.
+/// </summary>
+public sealed class VotingCounts(VotingApi.VotingApiClient voting, ILogger<VotingCounts> logger)
+{
+    public async Task<IReadOnlyList<Tally>> FinalAsync(Guid cycleId, CancellationToken ct)
+    {
+        try
+        {
+            var final = await voting.FinalizeCycleAsync(new FinalizeCycleRequest { CycleId = cycleId.ToString() }, cancellationToken: ct);
+            return final.Tallies.Select(t => new Tally(Guid.Parse(t.IdeaId), t.Tier, t.Votes, t.LastVoteAt.ToDateTime(), t.Withdrawn)).ToList();
+        }
+        catch (RpcException e) when (e.StatusCode is not StatusCode.Cancelled)
+        {
+            logger.LogWarning(e, "Voting did not give final tallies for cycle {CycleId}", cycleId);
+            throw new RpcException(new Status(StatusCode.Unavailable,
+                $"Voting could not close the vote of cycle {cycleId} and give its final tallies ({e.Status.Detail}); nothing changed. Try again."));
+        }
+    }
+}
