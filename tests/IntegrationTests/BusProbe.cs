@@ -39,6 +39,12 @@ public sealed class BusProbe : IAsyncDisposable
     /// <summary>Every event seen so far.</summary>
     public IReadOnlyList<IntegrationEvent> All => seen.ToList();
 
+    /// <summary>The steps of a cycle published so far (CycleOpened to CycleClosed), by their names, in the order they happened.</summary>
+    public IReadOnlyList<string> StepsOfCycle(string cycleId) =>
+        seen.Where(e => e is CycleOpened or SubmissionsClosed or VotingOpened or VotingClosed or CycleClosed
+                        && e.GetType().GetProperty("CycleId")?.GetValue(e) is Guid id && id == Guid.Parse(cycleId))
+            .OrderBy(e => e.OccurredAt).Select(e => e.GetType().Name).ToList();
+
     /// <summary>Every event seen so far that concerns <paramref name="ideaId"/>, in arrival order.</summary>
     public IReadOnlyList<IntegrationEvent> AboutIdea(Guid ideaId) =>
         seen.Where(e => e.GetType().GetProperty("IdeaId")?.GetValue(e) is Guid id && id == ideaId).ToList();

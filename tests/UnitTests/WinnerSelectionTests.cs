@@ -60,10 +60,61 @@ public sealed class WinnerSelectionTests
     }
 
     [Fact]
-    public void A_tier_without_enough_ideas_leaves_slots_empty_and_ignores_unknown_tiers()
+    public void A_tier_without_enough_ideas_leaves_slots_empty_and_skips_unknown_tiers()
     {
         var placements = WinnerSelection.TopPerTier([Small], [T(1, "small", 1), T(2, "retired", 50)], 10_000);
 
-        Assert.Equal([Id(1)], placements.Select(p => p.IdeaId));
+        Assert.Equal([Id(1)], placements.Where(p => p.Awarded).Select(p => p.IdeaId));
+        Assert.Equal((0, false), placements.Where(p => p.IdeaId == Id(2)).Select(p => (p.Rank, p.Awarded)).Single());
     }
+}
+
+public sealed class GreedyBudgetTests
+{
+    private static readonly DateTime Noon = new(2026, 11, 1, 12, 0, 0, DateTimeKind.Utc);
+    private static readonly TierTerms Small = new("small", 100, 1);
+    private static readonly TierTerms Big = new("big", 1000, 1);
+
+    private static Guid Id(int id) => new(id, 0, 0, new byte[8]);
+
+    private static Tally T(int id, string tier, long votes, bool withdrawn = false) => new(Id(id), tier, votes, Noon, withdrawn);
+
+    [Fact]
+    public void Ideas_are_funded_by_votes_while_they_fit_and_the_next_are_still_considered()
+    {
+        var placements = WinnerSelection.GreedyBudget([Small, Big], [T(1, "big", 9), T(2, "big", 8), T(3, "small", 7), T(4, "small", 6)], pot: 1150, remainingBudget: 10_000);
+
+        Assert.Equal([Id(1), Id(3)], placements.Where(p => p.Awarded).Select(p => p.IdeaId));
+        Assert.Equal([1, 2, 3, 4], placements.Select(p => p.Rank));
+        Assert.Contains("did not fit", placements.Single(p => p.IdeaId == Id(2)).Outcome);
+        // Slots do not apply to one pot: a fourth small idea would be funded if the pot allowed it.
+        Assert.Contains("did not fit in the 50 left", placements.Single(p => p.IdeaId == Id(4)).Outcome);
+    }
+
+    [Fact]
+    public void The_programs_remaining_budget_caps_the_pot()
+    {
+        var placements = WinnerSelection.GreedyBudget([Small, Big], [T(1, "big", 9), T(2, "small", 8)], pot: 5000, remainingBudget: 100);
+
+        Assert.Equal([Id(2)], placements.Where(p => p.Awarded).Select(p => p.IdeaId));
+    }
+
+    [Fact]
+    public void Withdrawn_ideas_and_ideas_of_unfunded_tiers_are_skipped_and_listed_last()
+    {
+        var tallies = new[] { T(1, "small", 50, withdrawn: true), T(2, "gone", 40), T(3, "small", 1) };
+
+        foreach (var placements in new[] { WinnerSelection.GreedyBudget([Small], tallies, 100, 100), WinnerSelection.TopPerTier([Small], tallies, 100) })
+        {
+            Assert.Equal([Id(3), Id(1), Id(2)], placements.Select(p => p.IdeaId));
+            Assert.Equal((1, true), (placements[0].Rank, placements[0].Awarded));
+            Assert.Equal((0, false), (placements[1].Rank, placements[1].Awarded));
+            Assert.Contains("withdrawn", placements[1].Outcome);
+            Assert.Contains("not funded by this cycle", placements[2].Outcome);
+        }
+    }
+
+    [Fact]
+    public void The_default_pot_is_what_the_tiers_would_pay() =>
+        Assert.Equal(5 * 100 + 2 * 1000, WinnerSelection.PotOf([Small with { Slots = 5 }, Big with { Slots = 2 }]));
 }

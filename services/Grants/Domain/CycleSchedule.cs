@@ -38,27 +38,27 @@ public static class CycleSchedule
         _ => Phase.Review,
     };
 
-    /// <summary>The steps due at <paramref name="now"/>, in the order they are to be made.</summary>
+    /// <summary>The steps due at <paramref name="now"/>, in the order of their scheduled times.</summary>
     public static IReadOnlyList<CycleStep> DueSteps(CycleTimes t, DateTime now)
     {
         if (t.ClosedAt is not null)
         {
             return [];
         }
-        var steps = new List<CycleStep>();
+        var due = new List<(DateTime At, CycleStep Step)>();
         if (t.SubmissionsClosedAt is null && t.SubmissionsCloseAt <= now)
         {
-            steps.Add(CycleStep.CloseSubmissions);
+            due.Add((t.SubmissionsCloseAt, CycleStep.CloseSubmissions));
         }
         if (t.VotingOpenedAt is null && t.VotingClosedAt is null && t.VotingOpensAt <= now)
         {
-            steps.Add(CycleStep.OpenVoting);
+            due.Add((t.VotingOpensAt, CycleStep.OpenVoting));
         }
         if (t.ClosesAt <= now)
         {
-            steps.Add(CycleStep.Close);
+            due.Add((t.ClosesAt, CycleStep.Close));
         }
-        return steps;
+        return due.OrderBy(d => d.At).ThenBy(d => d.Step).Select(d => d.Step).ToList();
     }
 
     /// <summary>Why a window's times cannot be, or null when they can.</summary>
