@@ -64,3 +64,30 @@ public sealed class CycleScheduleTests
         Assert.Equal("voting_opens_at", CycleSchedule.Invalid(Start, Start.AddDays(30), Start.AddDays(30))?.Field);
     }
 }
+
+public sealed class MonthlyCyclesTests
+{
+    private static readonly DateTime Jan1 = new(2027, 1, 1, 0, 0, 0, DateTimeKind.Utc);
+
+    [Fact]
+    public void The_next_cycle_runs_to_the_start_of_the_next_month_with_the_same_windows()
+    {
+        // Submissions for a week, the vote from day 7 to the end of January.
+        var next = MonthlyCycles.Next(Jan1, Jan1.AddDays(7), Jan1.AddDays(7), Jan1.AddMonths(1), now: Jan1.AddMonths(1).AddSeconds(1));
+
+        Assert.Equal("2027-02", next.Name);
+        Assert.Equal(new DateTime(2027, 3, 1, 0, 0, 0, DateTimeKind.Utc), next.ClosesAt);
+        Assert.Equal(Jan1.AddMonths(1).AddDays(7).AddSeconds(1), next.SubmissionsCloseAt);
+        Assert.Equal(next.SubmissionsCloseAt, next.VotingOpensAt);
+    }
+
+    [Fact]
+    public void Windows_that_ran_to_the_close_still_do_and_a_vote_open_from_the_start_still_is()
+    {
+        var closedAt = Jan1.AddMonths(1).AddMinutes(2);
+        var next = MonthlyCycles.Next(Jan1, Jan1.AddMonths(1), Jan1, Jan1.AddMonths(1), closedAt);
+
+        Assert.Equal(next.ClosesAt, next.SubmissionsCloseAt);
+        Assert.Equal(closedAt, next.VotingOpensAt);
+    }
+}

@@ -142,6 +142,10 @@ public sealed class CycleSteps(NpgsqlDataSource dataSource, GrantsStore store, V
         await connection.ExecuteAsync("UPDATE programs SET awarded_minor = awarded_minor + @total WHERE id = @ProgramId", new { total, cycle.ProgramId }, tx);
         await connection.ExecuteAsync("UPDATE cycles SET phase = 'closed', closed_at = now() WHERE id = @Id", new { cycle.Id }, tx);
         await tx.EnqueueAsync(new CycleClosed(cycle.Id, cycle.ProgramId, placements.Where(p => p.Awarded).Select(p => p.IdeaId).ToList(), total));
+        if (program.RunMonthly)
+        {
+            await GrantsStore.OpenInAsync(tx, cycle.ProgramId, cycle.NextMonth(DateTime.UtcNow));
+        }
     }
 
     private static void Refuse(bool refused, string why)

@@ -22,6 +22,8 @@ public sealed class ProgramRow
     public bool HideStandings { get; init; }
     public string? DefaultTiers { get; init; }
     public string[] DefaultCategories { get; init; } = [];
+    public bool RunMonthly { get; init; }
+    public Guid? OpenCycleId { get; init; }
 
     /// <summary>What the budget can still award: forfeited awards gave their money back.</summary>
     public long RemainingMinor => BudgetMinor - AwardedMinor + ForfeitedMinor;
@@ -52,6 +54,13 @@ public sealed class CycleRow
 
     public IReadOnlyList<TierTerms> TierTerms => JsonSerializer.Deserialize<List<TierTerms>>(Tiers)!;
 
+    /// <summary>The same terms for the next month, for programs that run monthly.</summary>
+    public CycleTerms NextMonth(DateTime now)
+    {
+        var next = MonthlyCycles.Next(OpenedAt, SubmissionsCloseAt, VotingOpensAt, ClosesAt, now);
+        return new CycleTerms(next.Name, TierTerms, SubmissionCap, next.ClosesAt, next.SubmissionsCloseAt, next.VotingOpensAt, Selection, Categories, PotMinor);
+    }
+
     public CycleTimes Times => new(SubmissionsCloseAt, VotingOpensAt, ClosesAt, SubmissionsClosedAt, VotingOpenedAt, VotingClosedAt, ClosedAt);
 }
 
@@ -64,7 +73,7 @@ public sealed record RankingRow(Guid IdeaId, string Tier, long Votes, int Rank, 
 /// <summary>A validated program to create.</summary>
 public sealed record NewProgram(
     string Name, string Currency, long BudgetMinor, string TimeZone, int DailyVoteAllowance, bool HideStandings,
-    IReadOnlyList<TierTerms>? DefaultTiers, IReadOnlyList<string> DefaultCategories);
+    IReadOnlyList<TierTerms>? DefaultTiers, IReadOnlyList<string> DefaultCategories, bool RunMonthly);
 
 /// <summary>A validated cycle configuration, to open or to apply.</summary>
 public sealed record CycleTerms(

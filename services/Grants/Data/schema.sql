@@ -81,3 +81,6 @@ CREATE INDEX IF NOT EXISTS awards_by_idea ON awards (idea_id, id);
 CREATE INDEX IF NOT EXISTS awards_by_program ON awards (program_id, id);
 -- The order the ideas were considered in at close, which is the order results are read in.
 ALTER TABLE rankings ADD COLUMN IF NOT EXISTS position int NOT NULL DEFAULT 0;
+-- Programs that run themselves: each closing cycle opens the next month's.
+ALTER TABLE programs ADD COLUMN IF NOT EXISTS run_monthly boolean NOT NULL DEFAULT false;
+CREATE INDEX IF NOT EXISTS cycles_of_program ON cycles (program_id, opened_at DESC, id DESC);

@@ -33,7 +33,7 @@ public sealed class GrantsService(GrantsStore store, CycleSteps steps, AwardsSto
         };
         var program = new NewProgram(name, currency, request.BudgetMinor, timeZone, allowance, request.HideStandings,
             request.DefaultTiers.Count == 0 ? null : TierRules.Validate(request.DefaultTiers, "default_tiers"),
-            CycleFields.Categories(request.DefaultCategories, "default_categories"));
+            CycleFields.Categories(request.DefaultCategories, "default_categories"), request.RunMonthly);
         return (await store.CreateProgramAsync(program, context.CancellationToken)).ToProto();
     }
 
@@ -49,6 +49,17 @@ public sealed class GrantsService(GrantsStore store, CycleSteps steps, AwardsSto
 
     public override async Task<Cycle> GetCycle(GetCycleRequest request, ServerCallContext context) =>
         (await store.GetCycleAsync(Check.Id(request.CycleId, "cycle_id"), context.CancellationToken)).ToProto();
+
+    public override async Task<ListCyclesResponse> ListCycles(ListCyclesRequest request, ServerCallContext context)
+    {
+        var program = await store.GetProgramAsync(Check.Id(request.ProgramId, "program_id"), context.CancellationToken);
+        var size = Check.PageSize(request.PageSize);
+        var rows = await store.ListCyclesAsync(program.Id, PageToken.Decode(request.PageToken), size + 1, context.CancellationToken);
+        var (page, next) = Paging.Page(rows, size, c => (c.OpenedAt, c.Id));
+        var response = new ListCyclesResponse { NextPageToken = next };
+        response.Cycles.AddRange(page.Select(c => c.ToProto()));
+        return response;
+    }
 
     public override async Task<Cycle> UpdateCycle(UpdateCycleRequest request, ServerCallContext context)
     {

@@ -26,6 +26,8 @@ public static class Mapping
             TimeZone = p.TimeZone,
             DailyVoteAllowance = p.DailyVoteAllowance,
             HideStandings = p.HideStandings,
+            RunMonthly = p.RunMonthly,
+            OpenCycleId = p.OpenCycleId?.ToString() ?? "",
         };
         program.DefaultTiers.AddRange(p.TiersOfNewCycles.Select(ToProto));
         program.DefaultCategories.AddRange(p.DefaultCategories.Select(System.Enum.Parse<Category>));

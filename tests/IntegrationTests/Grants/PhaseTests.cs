@@ -133,4 +133,26 @@ public sealed class PhaseTests(MeshFixture mesh)
         Assert.Single(mesh.Bus.All.OfType<GrantAwarded>(), a => a.CycleId == Guid.Parse(cycle.Id));
         Assert.Single(mesh.Bus.All.OfType<CycleClosed>(), a => a.CycleId == Guid.Parse(cycle.Id));
     }
+
+    [Fact]
+    public async Task A_monthly_program_opens_its_next_cycle_as_one_closes()
+    {
+        var program = await mesh.Grants.CreateProgramAsync(new CreateProgramRequest { Name = "Monthly", BudgetMinor = 1_000_000, RunMonthly = true });
+        var request = new OpenCycleRequest { ProgramId = program.Id, Name = "first", ClosesAt = In(3), SubmissionCap = 7 };
+        request.Tiers.Add(Scenario.FiveK);
+        var first = await mesh.Grants.OpenCycleAsync(request);
+        Assert.Equal(first.Id, (await mesh.Grants.GetProgramAsync(new GetProgramRequest { ProgramId = program.Id })).OpenCycleId);
+
+        await mesh.Bus.WaitFor<CycleClosed>(e => e.CycleId == Guid.Parse(first.Id), "the first cycle to close on schedule");
+        var opened = await mesh.Bus.WaitFor<CycleOpened>(e => e.ProgramId == Guid.Parse(program.Id) && e.CycleId != Guid.Parse(first.Id), "the next cycle to open");
+
+        var cycles = (await mesh.Grants.ListCyclesAsync(new ListCyclesRequest { ProgramId = program.Id })).Cycles;
+        Assert.Equal([opened.CycleId.ToString(), first.Id], cycles.Select(c => c.Id));
+        var next = cycles[0];
+        Assert.Equal((CyclePhase.SubmissionsAndVoting, 7, "5k"), (next.Phase, next.SubmissionCap, next.Tiers.Single().Name));
+        var now = DateTime.UtcNow;
+        Assert.Equal(new DateTime(now.Year, now.Month, 1, 0, 0, 0, DateTimeKind.Utc).AddMonths(1), next.ClosesAt.ToDateTime());
+        Assert.Equal(next.Id, (await mesh.Grants.GetProgramAsync(new GetProgramRequest { ProgramId = program.Id })).OpenCycleId);
+        await mesh.Bus.WaitFor<VotingOpened>(e => e.CycleId == opened.CycleId, "the next cycle's vote to open with it");
+    }
 }
