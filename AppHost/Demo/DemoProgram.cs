@@ -44,7 +44,7 @@ public static class DemoProgram
         var ideas = new IdeasApi.IdeasApiClient(ideasChannel);
         var voting = new VotingApi.VotingApiClient(votingChannel);
 
-        var program = await grants.CreateProgramAsync(new CreateProgramRequest { Name = "Community Refresh (demo)", Currency = "USD", BudgetMinor = 15_600_000_00 }, cancellationToken: ct);
+        var program = await grants.CreateProgramAsync(new CreateProgramRequest { Name = "Community Refresh (demo)", Currency = "USD", BudgetMinor = 15_600_000_00, RunMonthly = true }, cancellationToken: ct);
         var cycle = await grants.OpenCycleAsync(new OpenCycleRequest { ProgramId = program.Id, Name = DateTime.UtcNow.ToString("yyyy-MM") }, cancellationToken: ct);
         var approved = new List<Idea>();
         foreach (var (idea, i) in Ideas.Select((idea, i) => (idea, i)))

@@ -1,3 +1,5 @@
+using ConductorMesh.ServiceDefaults.Grpc;
+using Dapper;
 using Npgsql;
 
 namespace ConductorMesh.ServiceDefaults.Data;
@@ -16,5 +18,12 @@ public static class DataSourceExtensions
         var result = await work(connection, transaction);
         await transaction.CommitAsync(cancellationToken);
         return result;
+    }
+
+    /// <summary>The one row <paramref name="sql"/> finds, or NOT_FOUND with <paramref name="notFound"/> as the message.</summary>
+    public static async Task<T> SingleOrNotFoundAsync<T>(this NpgsqlDataSource dataSource, string sql, object parameters, string notFound, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        return await connection.QuerySingleOrDefaultAsync<T>(sql, parameters) ?? throw Check.NotFound(notFound);
     }
 }

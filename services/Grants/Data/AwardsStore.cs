@@ -23,12 +23,8 @@ public sealed class AwardsStore(NpgsqlDataSource dataSource)
     private const string AwardColumns =
         "id, program_id, cycle_id, idea_id, tier, amount_minor, rank, votes, awarded_at, status, payment_reference, forfeit_reason, settled_at";
 
-    public async Task<AwardRow> GetAsync(Guid id, CancellationToken ct)
-    {
-        await using var connection = await dataSource.OpenConnectionAsync(ct);
-        return await connection.QuerySingleOrDefaultAsync<AwardRow>($"SELECT {AwardColumns} FROM awards WHERE id = @id", new { id })
-            ?? throw Check.NotFound($"No award has id {id}.");
-    }
+    public Task<AwardRow> GetAsync(Guid id, CancellationToken ct) =>
+        dataSource.SingleOrNotFoundAsync<AwardRow>($"SELECT {AwardColumns} FROM awards WHERE id = @id", new { id }, $"No award has id {id}.", ct);
 
     public async Task<IReadOnlyList<AwardRow>> ListAsync(AwardFilter f, CancellationToken ct)
     {

@@ -130,9 +130,11 @@ public sealed class CycleSteps(NpgsqlDataSource dataSource, GrantsStore store, V
                 positions = Enumerable.Range(1, placements.Count).ToArray(),
             }, tx);
         var total = 0L;
+        // Ids in the order the awards are made (ids made in the same millisecond are not), so listings keep it.
+        var ids = new Queue<Guid>(placements.Where(p => p.Awarded).Select(_ => Guid.CreateVersion7()).Order());
         foreach (var p in placements.Where(p => p.Awarded))
         {
-            var awardId = Guid.CreateVersion7();
+            var awardId = ids.Dequeue();
             await connection.ExecuteAsync(
                 "INSERT INTO awards (id, program_id, cycle_id, idea_id, tier, amount_minor, rank, votes) VALUES (@awardId, @ProgramId, @Id, @IdeaId, @Tier, @AmountMinor, @Rank, @Votes)",
                 new { awardId, cycle.ProgramId, cycle.Id, p.IdeaId, p.Tier, p.AmountMinor, p.Rank, p.Votes }, tx);

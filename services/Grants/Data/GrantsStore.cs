@@ -42,12 +42,8 @@ public sealed class GrantsStore(NpgsqlDataSource dataSource)
             return program;
         }, ct);
 
-    public async Task<ProgramRow> GetProgramAsync(Guid id, CancellationToken ct)
-    {
-        await using var connection = await dataSource.OpenConnectionAsync(ct);
-        return await connection.QuerySingleOrDefaultAsync<ProgramRow>($"SELECT {ProgramColumns} FROM programs WHERE id = @id", new { id })
-            ?? throw Check.NotFound($"No program has id {id}.");
-    }
+    public Task<ProgramRow> GetProgramAsync(Guid id, CancellationToken ct) =>
+        dataSource.SingleOrNotFoundAsync<ProgramRow>($"SELECT {ProgramColumns} FROM programs WHERE id = @id", new { id }, $"No program has id {id}.", ct);
 
     /// <summary>Opens a cycle, and its vote at once when the vote's window has begun.</summary>
     public Task<CycleRow> OpenCycleAsync(Guid programId, CycleTerms terms, CancellationToken ct) =>
@@ -115,12 +111,8 @@ public sealed class GrantsStore(NpgsqlDataSource dataSource)
                 """, Parameters(terms, new { cycleId }), tx);
         }, ct);
 
-    public async Task<CycleRow> GetCycleAsync(Guid id, CancellationToken ct)
-    {
-        await using var connection = await dataSource.OpenConnectionAsync(ct);
-        return await connection.QuerySingleOrDefaultAsync<CycleRow>($"SELECT {CycleColumns} FROM cycles WHERE id = @id", new { id })
-            ?? throw Check.NotFound($"No cycle has id {id}.");
-    }
+    public Task<CycleRow> GetCycleAsync(Guid id, CancellationToken ct) =>
+        dataSource.SingleOrNotFoundAsync<CycleRow>($"SELECT {CycleColumns} FROM cycles WHERE id = @id", new { id }, $"No cycle has id {id}.", ct);
 
     /// <summary>The cycle's row, locked for the caller's transaction: steps on one cycle happen one at a time.</summary>
     public static async Task<CycleRow> LockCycleAsync(NpgsqlTransaction tx, Guid cycleId) =>

@@ -184,12 +184,8 @@ public sealed class IdeasStore(NpgsqlDataSource dataSource)
         return true;
     }
 
-    public async Task<IdeaRow> GetAsync(Guid id, CancellationToken ct)
-    {
-        await using var connection = await dataSource.OpenConnectionAsync(ct);
-        return await connection.QuerySingleOrDefaultAsync<IdeaRow>($"SELECT {Columns} FROM ideas WHERE id = @id", new { id })
-            ?? throw Check.NotFound($"No idea has id {id}.");
-    }
+    public Task<IdeaRow> GetAsync(Guid id, CancellationToken ct) =>
+        dataSource.SingleOrNotFoundAsync<IdeaRow>($"SELECT {Columns} FROM ideas WHERE id = @id", new { id }, $"No idea has id {id}.", ct);
 
     /// <summary>An idea's changes, oldest first. Every idea has at least its creation recorded, so none means no such idea.</summary>
     public async Task<IReadOnlyList<IdeaChangeRow>> HistoryAsync(Guid id, CancellationToken ct)
