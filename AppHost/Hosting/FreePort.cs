@@ -12,4 +12,18 @@ public static class FreePort
         listener.Start();
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
+
+    /// <summary>Whether something already listens on the port (another ConductorMesh, say): then a server started on it would only crash.</summary>
+    public static bool IsListening(int port)
+    {
+        using var client = new TcpClient();
+        try
+        {
+            return client.ConnectAsync(IPAddress.Loopback, port).Wait(TimeSpan.FromMilliseconds(500)) && client.Connected;
+        }
+        catch (AggregateException)
+        {
+            return false;
+        }
+    }
 }

@@ -52,6 +52,9 @@ public abstract class Resource(string name, string kind, AppHostSettings setting
     /// <summary>Work once healthy after each start (databases, users).</summary>
     protected virtual Task AfterHealthyAsync(CancellationToken ct) => Task.CompletedTask;
 
+    /// <summary>The port the resource's process listens on, checked to be free before it starts; null when it starts no listener of its own.</summary>
+    protected virtual int? ListensOn => null;
+
     /// <summary>Cleanup after the process stopped (helpers it left behind).</summary>
     protected virtual Task AfterStoppedAsync() => Task.CompletedTask;
 
@@ -71,6 +74,12 @@ public abstract class Resource(string name, string kind, AppHostSettings setting
         await PrepareAsync(ct);
         if (CreateSpec() is { } spec)
         {
+            if (ListensOn is { } port && FreePort.IsListening(port))
+            {
+                Set(ResourceState.FailedToStart);
+                throw new InvalidOperationException(
+                    $"port {port} for {Name} is already in use (is another ./mesh up running?); stop what uses it, or choose another port with MESH_{Name.ToUpperInvariant().Replace('-', '_')}_PORT");
+            }
             Launch(spec);
             supervision = SuperviseAsync(spec);
         }

@@ -16,6 +16,8 @@ public sealed class ProjectResource(string name, string project, AppHostSettings
 
     public int Port => Settings.Port(Name);
 
+    protected override int? ListensOn => Port;
+
     public string Url => $"http://127.0.0.1:{Port}";
 
     public override string Endpoint => $"{Url} (gRPC, h2c)";

@@ -19,6 +19,8 @@ public abstract class ServerResource(string name, string kind, AppHostSettings s
 
     public int Port => Settings.Port(Name);
 
+    protected override int? ListensOn => Port;
+
     public string DataDirectory => Path.Combine(Settings.ServerDataRoot, Name);
 
     public string ConnectionString => Existing ?? LocalConnectionString;
