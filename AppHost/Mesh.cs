@@ -26,10 +26,12 @@ public static class Mesh
         var community = builder.AddProject("community", "Community").WithReference(communityDb).WithReference(messaging);
 
         // Synchronous questions between services: Ideas asks Grants about cycles, Voting asks
-        // Ideas about ideas, Grants asks Voting for final tallies.
+        // Ideas about ideas, Grants asks Voting for final tallies, Community asks Ideas about
+        // ideas it has not heard of yet.
         ideas.WithReference(grants);
         voting.WithReference(ideas).WithReference(grants);
         grants.WithReference(voting);
+        community.WithReference(ideas);
 
         var otlp = Environment.GetEnvironmentVariable("OTEL_EXPORTER_OTLP_ENDPOINT");
         foreach (var service in new[] { grants, ideas, voting, community })

@@ -10,6 +10,8 @@ public static class Check
 
     public static RpcException NotFound(string what) => new(new Status(StatusCode.NotFound, what));
 
+    public static RpcException AlreadyExists(string what) => new(new Status(StatusCode.AlreadyExists, what));
+
     public static RpcException Precondition(string why) => new(new Status(StatusCode.FailedPrecondition, why));
 
     /// <summary>A required text, trimmed, of <paramref name="min"/> to <paramref name="max"/> characters.</summary>

@@ -1,4 +1,6 @@
 using ConductorMesh.Community.Data;
+using ConductorMesh.Community.Domain;
+using ConductorMesh.Ideas.V1;
 
 namespace ConductorMesh.Community;
 
@@ -7,7 +9,17 @@ public static class CommunityExtensions
     public static IHostApplicationBuilder AddCommunity(this IHostApplicationBuilder builder)
     {
         builder.AddMeshService("community", typeof(CommunityExtensions).Assembly);
+        builder.Services.Configure<CommunityRules>(builder.Configuration.GetSection("Community"));
         builder.Services.AddSingleton<FeedStore>();
+        builder.Services.AddSingleton<MembersStore>();
+        builder.Services.AddSingleton<FollowsStore>();
+        builder.Services.AddSingleton<CommentsStore>();
+        builder.Services.AddSingleton<ElementsStore>();
+        builder.Services.AddSingleton<IdeaDirectory>();
+        builder.Services.AddSingleton<FeedWatch>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<FeedWatch>());
+        // Ideas unknown here yet (their IdeaSubmitted on its way) are asked of Ideas.
+        builder.Services.AddGrpcClient<IdeasApi.IdeasApiClient>(o => o.Address = new Uri("http://ideas"));
         return builder;
     }
 }

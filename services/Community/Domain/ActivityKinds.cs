@@ -6,4 +6,7 @@ public static class ActivityKinds
     public const string IdeaSubmitted = "idea_submitted";
     public const string IdeaApproved = "idea_approved";
     public const string GrantAwarded = "grant_awarded";
+    public const string VoteMilestone = "vote_milestone";
+    public const string CommentPosted = "comment_posted";
+    public const string NewFollower = "new_follower";
 }

@@ -1,13 +1,14 @@
 using ConductorMesh.Community.Data;
-using ConductorMesh.Community.Domain;
 using ConductorMesh.Community.V1;
 using ConductorMesh.ServiceDefaults.Grpc;
-using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
 
 namespace ConductorMesh.Community.Grpc;
 
-public sealed class CommunityService(FeedStore feeds) : CommunityApi.CommunityApiBase
+/// <summary>The Community API; members and follows, conversations and elements are in the partial files beside this one.</summary>
+public sealed partial class CommunityService(
+    MembersStore members, FollowsStore follows, CommentsStore comments, ElementsStore elements, FeedStore feeds, FeedWatch watch, IdeaDirectory ideas)
+    : CommunityApi.CommunityApiBase
 {
     public override async Task<Feed> GetFeed(GetFeedRequest request, ServerCallContext context)
     {
@@ -15,6 +16,26 @@ public sealed class CommunityService(FeedStore feeds) : CommunityApi.CommunityAp
         var size = Check.PageSize(request.PageSize);
         var rows = await feeds.MemberFeedAsync(member, PageToken.Decode(request.PageToken), size + 1, context.CancellationToken);
         return Page(rows, size);
+    }
+
+    public override async Task WatchFeed(WatchFeedRequest request, IServerStreamWriter<Activity> responseStream, ServerCallContext context)
+    {
+        var member = Check.Text(request.MemberId, "member_id", 64);
+        using var subscription = await watch.SubscribeAsync(context.CancellationToken);
+        try
+        {
+            await foreach (var id in subscription.Activities.ReadAllAsync(context.CancellationToken))
+            {
+                if (await feeds.InMemberFeedAsync(member, id, context.CancellationToken) is { } activity)
+                {
+                    await responseStream.WriteAsync(activity.ToProto(), context.CancellationToken);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (context.CancellationToken.IsCancellationRequested)
+        {
+            // The watcher hung up.
+        }
     }
 
     public override async Task<Feed> ListIdeaActivity(ListIdeaActivityRequest request, ServerCallContext context)
@@ -29,23 +50,7 @@ public sealed class CommunityService(FeedStore feeds) : CommunityApi.CommunityAp
     {
         var (items, next) = Paging.Page(rows, size, r => (r.OccurredAt, r.Id));
         var feed = new Feed { NextPageToken = next };
-        feed.Items.AddRange(items.Select(ToProto));
+        feed.Items.AddRange(items.Select(a => a.ToProto()));
         return feed;
     }
-
-    private static Activity ToProto(ActivityRow a) => new()
-    {
-        Id = a.Id.ToString(),
-        Kind = a.Kind switch
-        {
-            ActivityKinds.IdeaSubmitted => ActivityKind.IdeaSubmitted,
-            ActivityKinds.IdeaApproved => ActivityKind.IdeaApproved,
-            ActivityKinds.GrantAwarded => ActivityKind.GrantAwarded,
-            _ => ActivityKind.Unspecified,
-        },
-        IdeaId = a.IdeaId.ToString(),
-        CycleId = a.CycleId.ToString(),
-        Summary = a.Summary,
-        OccurredAt = Timestamp.FromDateTime(a.OccurredAt),
-    };
 }

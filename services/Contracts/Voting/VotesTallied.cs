@@ -7,5 +7,8 @@ namespace ConductorMesh.Contracts;
 public sealed record VotesTallied(Guid CycleId, DateTimeOffset WindowStart, DateTimeOffset WindowEnd, IReadOnlyList<IdeaVoteCount> Counts)
     : IntegrationEvent;
 
-/// <summary>New votes for one idea within a <see cref="VotesTallied"/> window, and its total after them.</summary>
-public sealed record IdeaVoteCount(Guid IdeaId, int NewVotes, long TotalVotes);
+/// <summary>
+/// New votes for one idea within a <see cref="VotesTallied"/> window, its total after them, and
+/// who cast them (each voter once), so consumers can count the people behind an idea.
+/// </summary>
+public sealed record IdeaVoteCount(Guid IdeaId, int NewVotes, long TotalVotes, IReadOnlyList<string>? Voters = null);

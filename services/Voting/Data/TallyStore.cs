@@ -20,7 +20,7 @@ public sealed record TallyStep(bool Worked, IReadOnlySet<Guid> ChangedCycles);
 public sealed class TallyStore(
     NpgsqlDataSource dataSource, Leaderboards leaderboards, Microsoft.Extensions.Options.IOptions<VotingRules> rules, ILogger<TallyStore> logger)
 {
-    private sealed record Taken(Guid IdeaId, Guid CycleId, DateTime CastAt);
+    private sealed record Taken(Guid IdeaId, Guid CycleId, DateTime CastAt, string? VoterId);
 
     private sealed record Counted(Guid IdeaId, Guid CycleId, long Votes, string Tier, string Category, bool Withdrawn);
 
@@ -58,7 +58,7 @@ public sealed class TallyStore(
     {
         await using var tx = await connection.BeginTransactionAsync(IsolationLevel.RepeatableRead, ct);
         var taken = (await connection.QueryAsync<Taken>(
-            "DELETE FROM untallied_votes WHERE id IN (SELECT id FROM untallied_votes ORDER BY id LIMIT 50000) RETURNING idea_id, cycle_id, cast_at",
+            "DELETE FROM untallied_votes WHERE id IN (SELECT id FROM untallied_votes ORDER BY id LIMIT 50000) RETURNING idea_id, cycle_id, cast_at, voter_id",
             transaction: tx)).AsList();
         var requests = (await connection.QueryAsync<(long Id, Guid? CycleId)>(
             "SELECT id, cycle_id FROM leaderboard_rebuilds WHERE done_at IS NULL ORDER BY id", transaction: tx)).AsList();
@@ -94,7 +94,8 @@ public sealed class TallyStore(
     private async Task<IReadOnlyList<Counted>> CountAsync(NpgsqlTransaction tx, IReadOnlyList<Taken> taken)
     {
         var perIdea = taken.GroupBy(t => t.IdeaId)
-            .Select(g => (IdeaId: g.Key, g.First().CycleId, New: g.Count(), Last: g.Max(t => t.CastAt), First: g.Min(t => t.CastAt))).ToList();
+            .Select(g => (IdeaId: g.Key, g.First().CycleId, New: g.Count(), Last: g.Max(t => t.CastAt), First: g.Min(t => t.CastAt),
+                Voters: g.Select(t => t.VoterId).OfType<string>().Distinct().ToList())).ToList();
         var counted = (await tx.Connection!.QueryAsync<Counted>(
             """
             WITH c AS (
@@ -114,7 +115,7 @@ public sealed class TallyStore(
 
         foreach (var cycle in perIdea.GroupBy(p => p.CycleId))
         {
-            var counts = cycle.Select(p => new IdeaVoteCount(p.IdeaId, p.New, counted[p.IdeaId].Votes)).ToList();
+            var counts = cycle.Select(p => new IdeaVoteCount(p.IdeaId, p.New, counted[p.IdeaId].Votes, p.Voters)).ToList();
             await tx.EnqueueAsync(new VotesTallied(cycle.Key, cycle.Min(p => p.First), cycle.Max(p => p.Last), counts));
         }
         foreach (var p in perIdea)

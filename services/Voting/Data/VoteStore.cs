@@ -148,8 +148,8 @@ public sealed class VoteStore(NpgsqlDataSource dataSource)
             WITH inserted AS (
                 INSERT INTO votes (id, idea_id, cycle_id, program_id, voter_id, vote_day, channel, idempotency_key)
                 SELECT * FROM unnest(@ids, @ideaIds, @cycleIds, @programIds, @voters, @days, @channels, @keys)
-                RETURNING id, idea_id, cycle_id, cast_at),
-            queued AS (INSERT INTO untallied_votes (idea_id, cycle_id, cast_at) SELECT idea_id, cycle_id, cast_at FROM inserted)
+                RETURNING id, idea_id, cycle_id, cast_at, voter_id),
+            queued AS (INSERT INTO untallied_votes (idea_id, cycle_id, cast_at, voter_id) SELECT idea_id, cycle_id, cast_at, voter_id FROM inserted)
             SELECT id, cast_at FROM inserted
             """,
             new

@@ -81,3 +81,6 @@ CREATE TABLE IF NOT EXISTS leaderboard_rebuilds (
 -- Cycles known before this column existed were open to votes: they read as opened long ago.
 ALTER TABLE ballot_cycles ADD COLUMN IF NOT EXISTS voting_opened_at timestamptz DEFAULT '-infinity';
 ALTER TABLE ballot_cycles ALTER COLUMN voting_opened_at DROP DEFAULT;
+
+-- Who cast each vote waiting for the tally, so VotesTallied can say who voted.
+ALTER TABLE untallied_votes ADD COLUMN IF NOT EXISTS voter_id text;
