@@ -49,6 +49,9 @@ public sealed class BusProbe : IAsyncDisposable
     public IReadOnlyList<IntegrationEvent> AboutIdea(Guid ideaId) =>
         seen.Where(e => e.GetType().GetProperty("IdeaId")?.GetValue(e) is Guid id && id == ideaId).ToList();
 
+    /// <summary>Publishes an event again, exactly as it was (same event id), as a broker redelivery would.</summary>
+    public Task ReplayAsync<T>(T message) where T : class => bus!.Publish(message);
+
     public async ValueTask DisposeAsync()
     {
         if (bus is not null)

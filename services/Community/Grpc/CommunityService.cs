@@ -22,6 +22,8 @@ public sealed partial class CommunityService(
     {
         var member = Check.Text(request.MemberId, "member_id", 64);
         using var subscription = await watch.SubscribeAsync(context.CancellationToken);
+        // Headers tell the caller the stream is listening: nothing from here on is missed.
+        await context.WriteResponseHeadersAsync([]);
         try
         {
             await foreach (var id in subscription.Activities.ReadAllAsync(context.CancellationToken))
