@@ -62,4 +62,15 @@ public static class Paging
 
     public static (IEnumerable<T> Items, string NextPageToken) Page<T>(IReadOnlyList<T> rows, int size, Func<T, (DateTime At, Guid Id)> keyOf) =>
         Page(rows, size, r => keyOf(r) is var (at, id) ? PageToken.Encode(at, id) : "");
+
+    /// <summary>Adds one page of <paramref name="rows"/> to a response's list as messages; answers the next page's token.</summary>
+    public static string Fill<T, TMessage>(IReadOnlyList<T> rows, int size, Func<T, (DateTime At, Guid Id)> keyOf, ICollection<TMessage> into, Func<T, TMessage> toMessage)
+    {
+        var (items, next) = Page(rows, size, keyOf);
+        foreach (var item in items)
+        {
+            into.Add(toMessage(item));
+        }
+        return next;
+    }
 }

@@ -77,4 +77,16 @@ public sealed class PagingTests
         Assert.Single(items);
         Assert.Equal("", next);
     }
+
+    [Fact]
+    public void A_filled_response_holds_the_page_as_messages_and_the_token_of_the_next()
+    {
+        var rows = Enumerable.Range(0, 3).Select(i => (At: Start.AddMinutes(i), Id: Guid.CreateVersion7())).ToList();
+        var messages = new List<string>();
+
+        var next = Paging.Fill(rows, 2, r => r, messages, r => r.At.ToString("HH:mm"));
+
+        Assert.Equal(["00:00", "00:01"], messages);
+        Assert.Equal(rows[1], PageToken.Decode(next));
+    }
 }

@@ -37,9 +37,8 @@ public sealed partial class CommunityService
         var ideaId = Check.Id(request.IdeaId, "idea_id");
         var size = Check.PageSize(request.PageSize);
         var rows = await comments.ThreadAsync(ideaId, PageToken.Decode(request.PageToken)?.Id, size + 1, context.CancellationToken);
-        var (page, next) = Paging.Page(rows, size, c => (c.PostedAt, c.Id));
-        var response = new ListCommentsResponse { NextPageToken = next };
-        response.Comments.AddRange(page.Select(c => c.ToProto()));
+        var response = new ListCommentsResponse();
+        response.NextPageToken = Paging.Fill(rows, size, c => (c.PostedAt, c.Id), response.Comments, c => c.ToProto());
         return response;
     }
 

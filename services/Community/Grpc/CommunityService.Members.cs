@@ -83,9 +83,8 @@ public sealed partial class CommunityService
     {
         var size = Check.PageSize(pageSize);
         var rows = await follows.ListAsync(column, id, PageToken.Decode(pageToken), size + 1, context.CancellationToken);
-        var (page, next) = Paging.Page(rows, size, f => (f.FollowedAt, f.Id));
-        var response = new ListFollowsResponse { NextPageToken = next };
-        response.Follows.AddRange(page.Select(f => f.ToProto()));
+        var response = new ListFollowsResponse();
+        response.NextPageToken = Paging.Fill(rows, size, f => (f.FollowedAt, f.Id), response.Follows, f => f.ToProto());
         return response;
     }
 }

@@ -50,9 +50,8 @@ public sealed partial class CommunityService(
 
     private static Feed Page(IReadOnlyList<ActivityRow> rows, int size)
     {
-        var (items, next) = Paging.Page(rows, size, r => (r.OccurredAt, r.Id));
-        var feed = new Feed { NextPageToken = next };
-        feed.Items.AddRange(items.Select(a => a.ToProto()));
+        var feed = new Feed();
+        feed.NextPageToken = Paging.Fill(rows, size, r => (r.OccurredAt, r.Id), feed.Items, a => a.ToProto());
         return feed;
     }
 }

@@ -55,9 +55,8 @@ public sealed class GrantsService(GrantsStore store, CycleSteps steps, AwardsSto
         var program = await store.GetProgramAsync(Check.Id(request.ProgramId, "program_id"), context.CancellationToken);
         var size = Check.PageSize(request.PageSize);
         var rows = await store.ListCyclesAsync(program.Id, PageToken.Decode(request.PageToken), size + 1, context.CancellationToken);
-        var (page, next) = Paging.Page(rows, size, c => (c.OpenedAt, c.Id));
-        var response = new ListCyclesResponse { NextPageToken = next };
-        response.Cycles.AddRange(page.Select(c => c.ToProto()));
+        var response = new ListCyclesResponse();
+        response.NextPageToken = Paging.Fill(rows, size, c => (c.OpenedAt, c.Id), response.Cycles, c => c.ToProto());
         return response;
     }
 
@@ -108,9 +107,8 @@ public sealed class GrantsService(GrantsStore store, CycleSteps steps, AwardsSto
         var size = Check.PageSize(request.PageSize);
         var rows = await awards.ListAsync(
             new AwardFilter(programId, cycleId, ideaId, status, PageToken.Decode(request.PageToken), size + 1), context.CancellationToken);
-        var (page, next) = Paging.Page(rows, size, a => (a.AwardedAt, a.Id));
-        var response = new ListAwardsResponse { NextPageToken = next };
-        response.Awards.AddRange(page.Select(a => a.ToProto()));
+        var response = new ListAwardsResponse();
+        response.NextPageToken = Paging.Fill(rows, size, a => (a.AwardedAt, a.Id), response.Awards, a => a.ToProto());
         return response;
     }
 

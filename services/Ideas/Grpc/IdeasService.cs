@@ -84,9 +84,8 @@ public sealed class IdeasService(IdeasStore store, GrantsApi.GrantsApiClient gra
         var filter = IdeaFields.Filter(request.CycleId, request.ProgramId, request.Category, request.Status, request.Tier, request.AuthorMemberId);
         var size = Check.PageSize(request.PageSize);
         var rows = await store.ListAsync(filter, PageToken.Decode(request.PageToken), size + 1, context.CancellationToken);
-        var (items, next) = Paging.Page(rows, size, r => (r.CreatedAt, r.Id));
-        var response = new ListIdeasResponse { NextPageToken = next };
-        response.Ideas.AddRange(items.Select(r => r.ToProto()));
+        var response = new ListIdeasResponse();
+        response.NextPageToken = Paging.Fill(rows, size, r => (r.CreatedAt, r.Id), response.Ideas, r => r.ToProto());
         return response;
     }
 
@@ -108,9 +107,8 @@ public sealed class IdeasService(IdeasStore store, GrantsApi.GrantsApiClient gra
         var (rows, waiting) = await store.ModerationQueueAsync(
             Check.OptionalId(request.ProgramId, "program_id"), Check.OptionalId(request.CycleId, "cycle_id"),
             PageToken.Decode(request.PageToken), size + 1, context.CancellationToken);
-        var (items, next) = Paging.Page(rows, size, r => (r.SubmittedAt!.Value, r.Id));
-        var response = new ListModerationQueueResponse { NextPageToken = next, Waiting = waiting };
-        response.Ideas.AddRange(items.Select(r => r.ToProto()));
+        var response = new ListModerationQueueResponse { Waiting = waiting };
+        response.NextPageToken = Paging.Fill(rows, size, r => (r.SubmittedAt!.Value, r.Id), response.Ideas, r => r.ToProto());
         return response;
     }
 
