@@ -1,5 +1,6 @@
 using ConductorMesh.AppHost.Hosting;
 using ConductorMesh.AppHost.Resources;
+using ConductorMesh.Community.V1;
 using ConductorMesh.Grants.V1;
 using ConductorMesh.Ideas.V1;
 using ConductorMesh.Voting.V1;
@@ -40,9 +41,18 @@ public static class DemoProgram
         using var grantsChannel = GrpcChannel.ForAddress(app.Resource<ProjectResource>("grants").Url);
         using var ideasChannel = GrpcChannel.ForAddress(app.Resource<ProjectResource>("ideas").Url);
         using var votingChannel = GrpcChannel.ForAddress(app.Resource<ProjectResource>("voting").Url);
+        using var communityChannel = GrpcChannel.ForAddress(app.Resource<ProjectResource>("community").Url);
         var grants = new GrantsApi.GrantsApiClient(grantsChannel);
         var ideas = new IdeasApi.IdeasApiClient(ideasChannel);
         var voting = new VotingApi.VotingApiClient(votingChannel);
+        var community = new CommunityApi.CommunityApiClient(communityChannel);
+
+        // Four members of the community, who submit the ideas.
+        var members = new List<Member>();
+        foreach (var (handle, name) in new[] { ("maria", "Maria Lopez"), ("kwame", "Kwame Mensah"), ("lin", "Lin Chen"), ("sam", "Sam Okafor") })
+        {
+            members.Add(await community.RegisterMemberAsync(new RegisterMemberRequest { Handle = handle, DisplayName = name, Location = "Riverside" }, cancellationToken: ct));
+        }
 
         var program = await grants.CreateProgramAsync(new CreateProgramRequest { Name = "Community Refresh (demo)", Currency = "USD", BudgetMinor = 15_600_000_00, RunMonthly = true }, cancellationToken: ct);
         var cycle = await grants.OpenCycleAsync(new OpenCycleRequest { ProgramId = program.Id, Name = DateTime.UtcNow.ToString("yyyy-MM") }, cancellationToken: ct);
@@ -56,7 +66,7 @@ public static class DemoProgram
                 Description = $"{idea.Title}: a demo idea of the {idea.Category} category.",
                 Category = idea.Category,
                 Tier = idea.Tier,
-                AuthorMemberId = $"demo-member-{i % 4 + 1}",
+                AuthorMemberId = members[i % 4].Id,
                 IdempotencyKey = $"demo-{i}",
             }, cancellationToken: ct);
             if (i != Ideas.Length - 1)
@@ -72,9 +82,20 @@ public static class DemoProgram
                 await voting.CastVoteAsync(new CastVoteRequest { VoterId = $"demo-voter-{voter}", IdeaId = idea.Id, Channel = VoteChannel.Web }, cancellationToken: ct);
             }
         }
+        // Members follow each other and ideas, talk about them, view and share them.
+        await community.FollowAsync(new FollowRequest { FollowerId = members[0].Id, MemberId = members[1].Id }, cancellationToken: ct);
+        await community.FollowAsync(new FollowRequest { FollowerId = members[2].Id, IdeaId = approved[0].Id }, cancellationToken: ct);
+        var comment = await community.PostCommentAsync(new PostCommentRequest { IdeaId = approved[0].Id, AuthorId = members[2].Id, Body = "Our clinic could host this." }, cancellationToken: ct);
+        await community.PostCommentAsync(new PostCommentRequest { IdeaId = approved[0].Id, AuthorId = members[0].Id, Body = "Count my family in.", ParentId = comment.Id }, cancellationToken: ct);
+        await community.RecordShareAsync(new RecordShareRequest { IdeaId = approved[0].Id, MemberId = members[3].Id, Channel = ShareChannel.Social }, cancellationToken: ct);
+        foreach (var idea in approved.Take(3))
+        {
+            await community.RecordViewAsync(new RecordViewRequest { IdeaId = idea.Id }, cancellationToken: ct);
+        }
         var summary = $"""
             Demo program loaded: program_id {program.Id}, open cycle_id {cycle.Id}
-              {approved.Count} ideas in the vote, 1 waiting for moderation, 36 votes cast.
+              {approved.Count} ideas in the vote, 1 waiting for moderation, 36 votes cast;
+              members @maria, @kwame, @lin and @sam (first member_id {members[0].Id}).
             """;
         await File.WriteAllTextAsync(marker, summary, ct);
         Console.WriteLine(summary);

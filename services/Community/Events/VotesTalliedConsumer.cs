@@ -10,7 +10,8 @@ public sealed class VotesTalliedConsumer(NpgsqlDataSource dataSource) : Idempote
 {
     protected override async Task HandleAsync(VotesTallied message, NpgsqlTransaction transaction, CancellationToken cancellationToken)
     {
-        foreach (var count in message.Counts)
+        // In one order everywhere, so windows consumed side by side wait for each other rather than deadlock.
+        foreach (var count in message.Counts.OrderBy(c => c.IdeaId))
         {
             await ElementsStore.TalliedAsync(transaction, count.IdeaId, message.CycleId, count.TotalVotes, count.Voters ?? []);
         }
