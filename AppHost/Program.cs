@@ -1,5 +1,6 @@
 using System.Runtime.InteropServices;
 using ConductorMesh.AppHost;
+using ConductorMesh.AppHost.Dashboard;
 using ConductorMesh.AppHost.Demo;
 using ConductorMesh.AppHost.Hosting;
 using ConductorMesh.ServiceDefaults.Auth;
@@ -36,6 +37,9 @@ try
     await app.StartAsync(stop.Token);
     Console.WriteLine();
     Console.WriteLine(app.Table());
+    Console.WriteLine();
+    await using var dashboard = await DashboardServer.StartAsync(app, stop.Token);
+    Console.WriteLine($"Dashboard: {dashboard.LoginUrl}");
     Console.WriteLine();
     Console.WriteLine("Operator token (12 h; send as 'authorization: Bearer <token>'; more with ./mesh token --role ROLE):");
     Console.WriteLine(MeshTokens.Issue(settings.SigningKey, MeshClaims.Roles.Operator));

@@ -21,6 +21,7 @@ public sealed class AppHostSettings
         ["messaging"] = 55672,
         ["messaging-dist"] = 55772,
         ["messaging-epmd"] = 55872,
+        ["messaging-management"] = 55972,
         ["dashboard"] = 18888,
     };
 

@@ -14,6 +14,11 @@ public sealed class RabbitMqBroker(string name, AppHostSettings settings) : Serv
     private int DistributionPort => Settings.Port($"{Name}-dist");
     private int EpmdPort => Settings.Port($"{Name}-epmd");
 
+    /// <summary>The management HTTP API (queues, depths, rates), on localhost only; the dashboard reads it.</summary>
+    public int ManagementPort => Settings.Port($"{Name}-management");
+
+    public string ManagementUrl => $"http://127.0.0.1:{ManagementPort}";
+
     public override string Endpoint => IsExternal ? "(existing server)" : $"amqp://127.0.0.1:{Port}";
 
     protected override string LocalConnectionString => $"amqp://guest:guest@127.0.0.1:{Port}";
@@ -24,11 +29,9 @@ public sealed class RabbitMqBroker(string name, AppHostSettings settings) : Serv
         {
             Directory.CreateDirectory(Path.Combine(DataDirectory, folder));
         }
-        var plugins = Path.Combine(DataDirectory, "enabled_plugins");
-        if (!File.Exists(plugins))
-        {
-            await File.WriteAllTextAsync(plugins, "[].\n", ct);
-        }
+        await File.WriteAllTextAsync(Path.Combine(DataDirectory, "enabled_plugins"), "[rabbitmq_management].\n", ct);
+        await File.WriteAllTextAsync(Path.Combine(DataDirectory, "rabbitmq.conf"),
+            $"management.tcp.ip = 127.0.0.1\nmanagement.tcp.port = {ManagementPort}\n", ct);
         await GiveToAsync("rabbitmq", DataDirectory);
     }
 
@@ -48,6 +51,7 @@ public sealed class RabbitMqBroker(string name, AppHostSettings settings) : Serv
                 ["RABBITMQ_LOG_BASE"] = Path.Combine(DataDirectory, "log"),
                 ["RABBITMQ_LOGS"] = "-",
                 ["RABBITMQ_ENABLED_PLUGINS_FILE"] = Path.Combine(DataDirectory, "enabled_plugins"),
+                ["RABBITMQ_CONFIG_FILE"] = Path.Combine(DataDirectory, "rabbitmq.conf"),
                 ["RABBITMQ_FEATURE_FLAGS_FILE"] = Path.Combine(DataDirectory, "feature_flags"),
                 ["RABBITMQ_PID_FILE"] = Path.Combine(DataDirectory, "rabbitmq.pid"),
                 // Run as root, the broker keeps the cookie of the rabbitmq user; otherwise its own.

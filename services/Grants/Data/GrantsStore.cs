@@ -81,6 +81,17 @@ public sealed class GrantsStore(NpgsqlDataSource dataSource)
         return cycle;
     }
 
+    /// <summary>Programs, newest first.</summary>
+    public async Task<IReadOnlyList<ProgramRow>> ListProgramsAsync((DateTime At, Guid Id)? after, int limit, CancellationToken ct)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        return (await connection.QueryAsync<ProgramRow>(
+            $"""
+            SELECT {ProgramColumns} FROM programs WHERE (@afterAt::timestamptz IS NULL OR (created_at, id) < (@afterAt, @afterId))
+            ORDER BY created_at DESC, id DESC LIMIT @limit
+            """, new { afterAt = after?.At, afterId = after?.Id, limit })).AsList();
+    }
+
     /// <summary>A program's cycles, newest first.</summary>
     public async Task<IReadOnlyList<CycleRow>> ListCyclesAsync(Guid programId, (DateTime At, Guid Id)? after, int limit, CancellationToken ct)
     {

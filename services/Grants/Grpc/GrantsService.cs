@@ -40,6 +40,15 @@ public sealed class GrantsService(GrantsStore store, CycleSteps steps, AwardsSto
     public override async Task<GrantProgram> GetProgram(GetProgramRequest request, ServerCallContext context) =>
         (await store.GetProgramAsync(Check.Id(request.ProgramId, "program_id"), context.CancellationToken)).ToProto();
 
+    public override async Task<ListProgramsResponse> ListPrograms(ListProgramsRequest request, ServerCallContext context)
+    {
+        var size = Check.PageSize(request.PageSize);
+        var rows = await store.ListProgramsAsync(PageToken.Decode(request.PageToken), size + 1, context.CancellationToken);
+        var response = new ListProgramsResponse();
+        response.NextPageToken = Paging.Fill(rows, size, p => (p.CreatedAt, p.Id), response.Programs, p => p.ToProto());
+        return response;
+    }
+
     public override async Task<Cycle> OpenCycle(OpenCycleRequest request, ServerCallContext context)
     {
         var program = await store.GetProgramAsync(Check.Id(request.ProgramId, "program_id"), context.CancellationToken);

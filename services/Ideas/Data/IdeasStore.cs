@@ -184,6 +184,14 @@ public sealed class IdeasStore(NpgsqlDataSource dataSource)
         return true;
     }
 
+    /// <summary>How many of a cycle's ideas are in each status, drafts left out (they are private).</summary>
+    public async Task<IReadOnlyList<(string Status, long Count)>> CountAsync(Guid cycleId, CancellationToken ct)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        return (await connection.QueryAsync<(string, long)>(
+            "SELECT status, count(*) FROM ideas WHERE cycle_id = @cycleId AND status <> 'draft' GROUP BY status", new { cycleId })).AsList();
+    }
+
     public Task<IdeaRow> GetAsync(Guid id, CancellationToken ct) =>
         dataSource.SingleOrNotFoundAsync<IdeaRow>($"SELECT {Columns} FROM ideas WHERE id = @id", new { id }, $"No idea has id {id}.", ct);
 

@@ -101,6 +101,19 @@ public sealed class IdeasService(IdeasStore store, GrantsApi.GrantsApiClient gra
         return response;
     }
 
+    // The names the proto gives statuses (IDEA_STATUS_APPROVED), as every client's language knows them.
+    private static readonly Google.Protobuf.Reflection.EnumDescriptor StatusNames = IdeasReflection.Descriptor.EnumTypes.Single(e => e.Name == nameof(IdeaStatus));
+
+    public override async Task<IdeaCounts> CountIdeas(CountIdeasRequest request, ServerCallContext context)
+    {
+        var counts = new IdeaCounts();
+        foreach (var (status, count) in await store.CountAsync(Check.Id(request.CycleId, "cycle_id"), context.CancellationToken))
+        {
+            counts.ByStatus[StatusNames.FindValueByNumber((int)status.ToProtoStatus()).Name] = count;
+        }
+        return counts;
+    }
+
     public override async Task<ListModerationQueueResponse> ListModerationQueue(ListModerationQueueRequest request, ServerCallContext context)
     {
         var size = Check.PageSize(request.PageSize);
