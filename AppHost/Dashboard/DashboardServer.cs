@@ -10,6 +10,7 @@ using Grpc.Net.Client;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
@@ -45,6 +46,9 @@ public sealed class DashboardServer : IAsyncDisposable
         var channels = new List<GrpcChannel> { Channel("grants"), Channel("ideas"), Channel("voting") };
 
         var builder = WebApplication.CreateSlimBuilder();
+        // Nothing of the services' settings (their appsettings.json sit beside the AppHost's build): plain HTTP/1.1 and 2 for browsers.
+        builder.Configuration.Sources.Clear();
+        builder.Configuration.AddInMemoryCollection();
         builder.WebHost.UseUrls(url);
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         builder.Services.AddSingleton(app);

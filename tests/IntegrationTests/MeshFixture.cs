@@ -1,4 +1,5 @@
 using ConductorMesh.AppHost;
+using ConductorMesh.AppHost.Dashboard;
 using ConductorMesh.AppHost.Hosting;
 using ConductorMesh.AppHost.Resources;
 using ConductorMesh.Community.V1;
@@ -21,6 +22,9 @@ public sealed class MeshFixture : IAsyncLifetime
     private string stateDirectory = "";
 
     public DistributedApplication App { get; private set; } = null!;
+
+    /// <summary>The operator dashboard, as <c>./mesh up</c> serves it.</summary>
+    public DashboardServer Dashboard { get; private set; } = null!;
 
     /// <summary>Every event published on the bus during the run.</summary>
     public BusProbe Bus { get; } = new();
@@ -52,6 +56,7 @@ public sealed class MeshFixture : IAsyncLifetime
             ExistingConnectionString = _ => null,
         });
         await App.StartAsync(CancellationToken.None);
+        Dashboard = await DashboardServer.StartAsync(App, CancellationToken.None);
         await Bus.StartAsync(App.Resource<RabbitMqBroker>("messaging").ConnectionString);
     }
 
@@ -62,6 +67,7 @@ public sealed class MeshFixture : IAsyncLifetime
             channel.Dispose();
         }
         await Bus.DisposeAsync();
+        await Dashboard.DisposeAsync();
         await App.StopAsync();
         // MESH_KEEP_TEST_STATE=1 keeps the servers' data and every process's log for a look after a failure.
         if (Environment.GetEnvironmentVariable("MESH_KEEP_TEST_STATE") != "1")
