@@ -122,8 +122,9 @@ public sealed class LeaderboardTests(MeshFixture mesh)
         await Refused.With(() => mesh.Voting.GetLeaderboardAsync(board, expired).ResponseAsync, StatusCode.PermissionDenied, "hides");
         await Refused.With(() => mesh.Voting.GetLeaderboardAsync(board, mesh.As(MeshClaims.Roles.Moderator)).ResponseAsync, StatusCode.PermissionDenied, "hides");
 
-        var operatorView = await mesh.Voting.GetLeaderboardAsync(board, mesh.As(MeshClaims.Roles.Operator));
-        Assert.Equal([(idea.Id, 2L)], operatorView.Entries.Select(e => (e.IdeaId, e.Votes)));
+        // The tally writes the board a moment after the votes; operators see it as soon as it does.
+        await Eventually.Get(() => mesh.Voting.GetLeaderboardAsync(board, mesh.As(MeshClaims.Roles.Operator)).ResponseAsync,
+            b => b.Entries.Select(e => (e.IdeaId, e.Votes)).SequenceEqual([(idea.Id, 2L)]), "the operator to see the hidden board");
         var standing = await mesh.Voting.GetIdeaStandingAsync(new GetIdeaStandingRequest { IdeaId = idea.Id }, mesh.As(MeshClaims.Roles.Operator));
         Assert.Equal(2L, standing.Votes);
 
