@@ -40,6 +40,9 @@ try
     Console.WriteLine();
     await using var dashboard = await DashboardServer.StartAsync(app, stop.Token);
     Console.WriteLine($"Dashboard: {dashboard.LoginUrl}");
+    Console.WriteLine(string.IsNullOrEmpty(Environment.GetEnvironmentVariable("OTEL_EXPORTER_OTLP_ENDPOINT"))
+        ? $"Telemetry: not exported. {DashboardServer.TelemetryHowTo}"
+        : $"Telemetry: every service exports OTLP to {Environment.GetEnvironmentVariable("OTEL_EXPORTER_OTLP_ENDPOINT")}");
     Console.WriteLine();
     Console.WriteLine("Operator token (12 h; send as 'authorization: Bearer <token>'; more with ./mesh token --role ROLE):");
     Console.WriteLine(MeshTokens.Issue(settings.SigningKey, MeshClaims.Roles.Operator));

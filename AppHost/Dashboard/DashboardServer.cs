@@ -29,6 +29,11 @@ public sealed class DashboardServer : IAsyncDisposable
     private DashboardServer(WebApplication web, VoteRate votes, List<GrpcChannel> channels, DashboardAccess access, string url) =>
         (this.web, this.votes, this.channels, Access, Url) = (web, votes, channels, access, url);
 
+    /// <summary>How to see the services' traces, metrics and logs; shown on the page and by ./mesh up.</summary>
+    public const string TelemetryHowTo =
+        "Start the standalone Aspire dashboard (docker run -p 18889:18889 -p 4317:18889 mcr.microsoft.com/dotnet/aspire-dashboard), "
+        + "then run OTEL_EXPORTER_OTLP_ENDPOINT=http://localhost:4317 ./mesh up: every service sends its traces, metrics and logs there.";
+
     public DashboardAccess Access { get; }
 
     public string Url { get; }
@@ -140,8 +145,7 @@ public sealed class DashboardServer : IAsyncDisposable
         web.MapGet("/api/telemetry", () => Results.Ok(new
         {
             otlpEndpoint = Environment.GetEnvironmentVariable("OTEL_EXPORTER_OTLP_ENDPOINT") ?? "",
-            howTo = "Start the standalone Aspire dashboard (docker run -p 18889:18889 -p 4317:18889 mcr.microsoft.com/dotnet/aspire-dashboard), "
-                + "then run OTEL_EXPORTER_OTLP_ENDPOINT=http://localhost:4317 ./mesh up: every service sends its traces, metrics and logs there.",
+            howTo = TelemetryHowTo,
         }));
         web.MapGet("/api/leaderboard", LeaderboardStreamAsync);
     }
