@@ -1,6 +1,7 @@
 using ConductorMesh.Community.Data;
 using ConductorMesh.Community.Domain;
 using ConductorMesh.Community.V1;
+using ConductorMesh.ServiceDefaults.Grpc;
 using Google.Protobuf.WellKnownTypes;
 
 namespace ConductorMesh.Community.Grpc;
@@ -16,7 +17,7 @@ public static class Mapping
         Bio = m.Bio,
         Location = m.Location,
         RegisteredAt = Timestamp.FromDateTime(m.RegisteredAt),
-        SuspendedAt = At(m.SuspendedAt),
+        SuspendedAt = m.SuspendedAt.ToTimestamp(),
         SuspensionReason = m.SuspensionReason ?? "",
         Followers = m.Followers,
     };
@@ -46,7 +47,7 @@ public static class Mapping
         Depth = c.Depth,
         Reports = c.Reports,
         PostedAt = Timestamp.FromDateTime(c.PostedAt),
-        EditedAt = At(c.EditedAt),
+        EditedAt = c.EditedAt.ToTimestamp(),
     };
 
     public static IdeaElements ToProto(this ElementsRow e) => new()
@@ -79,6 +80,4 @@ public static class Mapping
         OccurredAt = Timestamp.FromDateTime(a.OccurredAt),
         MemberId = a.MemberId ?? "",
     };
-
-    private static Timestamp? At(DateTime? at) => at is { } value ? Timestamp.FromDateTime(value) : null;
 }

@@ -2,6 +2,7 @@ using ConductorMesh.Grants.Data;
 using ConductorMesh.Grants.Domain;
 using ConductorMesh.Grants.V1;
 using ConductorMesh.Ideas.V1;
+using ConductorMesh.ServiceDefaults.Grpc;
 using Google.Protobuf.WellKnownTypes;
 
 namespace ConductorMesh.Grants.Grpc;
@@ -53,13 +54,13 @@ public static class Mapping
             },
             SubmissionCap = c.SubmissionCap,
             OpenedAt = Timestamp.FromDateTime(c.OpenedAt),
-            ClosedAt = At(c.ClosedAt),
+            ClosedAt = c.ClosedAt.ToTimestamp(),
             ClosesAt = Timestamp.FromDateTime(c.ClosesAt),
             SubmissionsCloseAt = Timestamp.FromDateTime(c.SubmissionsCloseAt),
             VotingOpensAt = Timestamp.FromDateTime(c.VotingOpensAt),
-            SubmissionsClosedAt = At(c.SubmissionsClosedAt),
-            VotingOpenedAt = At(c.VotingOpenedAt),
-            VotingClosedAt = At(c.VotingClosedAt),
+            SubmissionsClosedAt = c.SubmissionsClosedAt.ToTimestamp(),
+            VotingOpenedAt = c.VotingOpenedAt.ToTimestamp(),
+            VotingClosedAt = c.VotingClosedAt.ToTimestamp(),
             Selection = c.Selection == WinnerSelection.GreedyBudgetMethod ? SelectionMethod.GreedyBudget : SelectionMethod.TopPerTier,
             PotMinor = c.PotMinor,
             AcceptingSubmissions = times.AcceptingSubmissions,
@@ -89,7 +90,7 @@ public static class Mapping
         },
         PaymentReference = a.PaymentReference ?? "",
         ForfeitReason = a.ForfeitReason ?? "",
-        SettledAt = At(a.SettledAt),
+        SettledAt = a.SettledAt.ToTimestamp(),
     };
 
     public static string? ToStatus(this AwardStatus status) => status switch
@@ -111,6 +112,4 @@ public static class Mapping
     };
 
     private static Tier ToProto(Contracts.TierTerms t) => new() { Name = t.Name, AmountMinor = t.AmountMinor, Slots = t.Slots };
-
-    private static Timestamp? At(DateTime? at) => at is { } value ? Timestamp.FromDateTime(value) : null;
 }
