@@ -62,6 +62,20 @@ public static class Check
             ? value
             : throw Invalid(field, $"must be one of {string.Join(", ", Enum.GetNames<T>().Skip(1))}");
 
+    /// <summary>An optional moment: unset stays null; one outside what a Timestamp can hold is refused, naming the field.</summary>
+    public static DateTime? Time(Google.Protobuf.WellKnownTypes.Timestamp? at, string field)
+    {
+        if (at is null)
+        {
+            return null;
+        }
+        if (at.Nanos is < 0 or > 999_999_999 || at.Seconds is < -62_135_596_800 or > 253_402_300_799)
+        {
+            throw Invalid(field, "is not a valid time (seconds from 0001-01-01 to 9999-12-31, nanos from 0 to 999,999,999)");
+        }
+        return at.ToDateTime();
+    }
+
     public static int PageSize(int requested, int fallback = 50, int max = 200) => requested switch
     {
         0 => fallback,

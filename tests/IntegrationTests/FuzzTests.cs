@@ -30,6 +30,11 @@ public sealed class FuzzTests(MeshFixture mesh, ITestOutputHelper output)
     [Fact]
     public async Task Malformed_requests_to_every_rpc_get_a_clear_status_and_every_service_stays_up()
     {
+        // Real ids among the random ones, so requests also get past the lookups to the checks behind them.
+        var (program, cycle) = await new Scenario(mesh).OpenCycleAsync(1_000_000, Scenario.FiveK);
+        var idea = await new Scenario(mesh).ApprovedAsync(cycle, "Fuzzed idea", "5k", "author-fuzz");
+        var member = await mesh.Community.RegisterMemberAsync(new ConductorMesh.Community.V1.RegisterMemberRequest { Handle = $"fuzz-{Guid.NewGuid():N}"[..20], DisplayName = "Fuzz" });
+        KnownIds = [program.Id, cycle.Id, idea.Id, member.Id];
         var seed = Environment.TickCount;
         output.WriteLine($"seed {seed}");
         var random = new Random(seed);
@@ -174,8 +179,11 @@ public sealed class FuzzTests(MeshFixture mesh, ITestOutputHelper output)
         _ => null,
     };
 
-    private static string RandomText(Random random) => random.Next(7) switch
+    private static string[] KnownIds = [];
+
+    private static string RandomText(Random random) => random.Next(9) switch
     {
+        7 or 8 when KnownIds.Length > 0 => KnownIds[random.Next(KnownIds.Length)],
         0 => "",
         1 => new string('x', random.Next(1000, 100_000)),
         2 => Guid.NewGuid().ToString(),

@@ -89,4 +89,15 @@ public sealed class PagingTests
         Assert.Equal(["00:00", "00:01"], messages);
         Assert.Equal(rows[1], PageToken.Decode(next));
     }
+
+    [Fact]
+    public void A_time_a_timestamp_cannot_hold_is_refused_naming_the_field()
+    {
+        Assert.Null(Check.Time(null, "closes_at"));
+        Assert.Equal(Start, Check.Time(Google.Protobuf.WellKnownTypes.Timestamp.FromDateTime(Start), "closes_at"));
+        var refused = Assert.Throws<Grpc.Core.RpcException>(() => Check.Time(new Google.Protobuf.WellKnownTypes.Timestamp { Seconds = 1, Nanos = -1 }, "closes_at"));
+        Assert.Equal(Grpc.Core.StatusCode.InvalidArgument, refused.StatusCode);
+        Assert.Contains("closes_at", refused.Status.Detail);
+        Assert.Throws<Grpc.Core.RpcException>(() => Check.Time(new Google.Protobuf.WellKnownTypes.Timestamp { Seconds = long.MaxValue }, "closes_at"));
+    }
 }

@@ -24,14 +24,15 @@ public static class CycleFields
     public static CycleTerms ForNew(OpenCycleRequest r, ProgramRow program, DateTime now)
     {
         var closesAt = r.ClosesAt is null ? new DateTime(now.Year, now.Month, 1, 0, 0, 0, DateTimeKind.Utc).AddMonths(1) : ClosesAt(r.ClosesAt, now);
+        var votingOpensAt = Check.Time(r.VotingOpensAt, "voting_opens_at");
         var tiers = r.Tiers.Count == 0 ? program.TiersOfNewCycles : TierRules.Validate(r.Tiers);
         return Checked(new CycleTerms(
             Check.Text(r.Name, "name", 60),
             tiers,
             Cap(r.SubmissionCap),
             closesAt,
-            r.SubmissionsCloseAt?.ToDateTime() ?? closesAt,
-            r.VotingOpensAt is { } opens && opens.ToDateTime() > now ? opens.ToDateTime() : now,
+            Check.Time(r.SubmissionsCloseAt, "submissions_close_at") ?? closesAt,
+            votingOpensAt > now ? votingOpensAt.Value : now,
             Selection(r.Selection),
             r.Categories.Count == 0 ? program.DefaultCategories : Categories(r.Categories, "categories"),
             Pot(r.PotMinor, tiers)));
@@ -58,8 +59,8 @@ public static class CycleFields
             tiers,
             Has("submission_cap") ? Cap(r.SubmissionCap) : cycle.SubmissionCap,
             Has("closes_at") ? ClosesAt(r.ClosesAt, now) : cycle.ClosesAt,
-            Has("submissions_close_at") ? r.SubmissionsCloseAt?.ToDateTime() ?? throw Check.Invalid("cycle.submissions_close_at", "is required when named in update_mask") : cycle.SubmissionsCloseAt,
-            Has("voting_opens_at") ? r.VotingOpensAt?.ToDateTime() ?? throw Check.Invalid("cycle.voting_opens_at", "is required when named in update_mask") : cycle.VotingOpensAt,
+            Has("submissions_close_at") ? Check.Time(r.SubmissionsCloseAt, "cycle.submissions_close_at") ?? throw Check.Invalid("cycle.submissions_close_at", "is required when named in update_mask") : cycle.SubmissionsCloseAt,
+            Has("voting_opens_at") ? Check.Time(r.VotingOpensAt, "cycle.voting_opens_at") ?? throw Check.Invalid("cycle.voting_opens_at", "is required when named in update_mask") : cycle.VotingOpensAt,
             Has("selection") ? Selection(r.Selection) : cycle.Selection,
             Has("categories") ? Categories(r.Categories, "cycle.categories") : cycle.Categories,
             Has("pot_minor") || Has("tiers") ? Pot(r.PotMinor, tiers) : cycle.PotMinor));
@@ -78,7 +79,7 @@ public static class CycleFields
         CycleSchedule.Invalid(t.SubmissionsCloseAt, t.VotingOpensAt, t.ClosesAt) is { } problem ? throw Check.Invalid(problem.Field, problem.Problem) : t;
 
     private static DateTime ClosesAt(Timestamp? at, DateTime now) =>
-        at?.ToDateTime() is { } closes && closes > now ? closes : throw Check.Invalid("closes_at", "must be in the future");
+        Check.Time(at, "closes_at") is { } closes && closes > now ? closes : throw Check.Invalid("closes_at", "must be in the future");
 
     private static int Cap(int cap) => cap switch
     {
