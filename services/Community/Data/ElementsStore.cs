@@ -60,15 +60,30 @@ public sealed class ElementsStore(NpgsqlDataSource dataSource)
     public static Task CountAsync(NpgsqlTransaction tx, Guid ideaId, string counter, int by) =>
         tx.Connection!.ExecuteAsync($"UPDATE idea_elements SET {counter} = greatest({counter} + @by, 0) WHERE idea_id = @ideaId", new { ideaId, by }, tx);
 
-    /// <summary>Votes from a VotesTallied count: the total only grows; its voters join the audience.</summary>
-    public static async Task TalliedAsync(NpgsqlTransaction tx, Guid ideaId, Guid cycleId, long totalVotes, IReadOnlyCollection<string> voters)
+    /// <summary>
+    /// A VotesTallied window in two statements however many ideas it counts: totals only grow,
+    /// and the voters join each idea's audience. Rows are taken in idea order, so windows applied
+    /// side by side wait for each other rather than deadlock.
+    /// </summary>
+    public static async Task TalliedAsync(NpgsqlTransaction tx, Guid cycleId, IReadOnlyList<IdeaVoteCount> counts)
     {
+        var ordered = counts.OrderBy(c => c.IdeaId).ToList();
         await tx.Connection!.ExecuteAsync(
             """
-            INSERT INTO idea_elements (idea_id, cycle_id, votes) VALUES (@ideaId, @cycleId, @totalVotes)
+            INSERT INTO idea_elements (idea_id, cycle_id, votes) SELECT i, @cycleId, v FROM unnest(@ideas, @totals) AS c(i, v) ORDER BY i
             ON CONFLICT (idea_id) DO UPDATE SET votes = greatest(idea_elements.votes, excluded.votes)
-            """, new { ideaId, cycleId, totalVotes }, tx);
-        await JoinAudienceAsync(tx, ideaId, voters);
+            """, new { cycleId, ideas = ordered.Select(c => c.IdeaId).ToArray(), totals = ordered.Select(c => c.TotalVotes).ToArray() }, tx);
+        var audience = ordered.SelectMany(c => (c.Voters ?? []).Select(v => (c.IdeaId, Person: v))).ToList();
+        if (audience.Count > 0)
+        {
+            await tx.Connection!.ExecuteAsync(
+                """
+                WITH joined AS (
+                    INSERT INTO idea_audience (idea_id, person) SELECT * FROM unnest(@ideas, @people) ON CONFLICT DO NOTHING RETURNING idea_id)
+                UPDATE idea_elements e SET audience = e.audience + j.n
+                FROM (SELECT idea_id, count(*) AS n FROM joined GROUP BY idea_id) j WHERE e.idea_id = j.idea_id
+                """, new { ideas = audience.Select(a => a.IdeaId).ToArray(), people = audience.Select(a => a.Person).ToArray() }, tx);
+        }
     }
 
     public Task<ElementsRow> GetAsync(Guid ideaId, CancellationToken ct) =>
