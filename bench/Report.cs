@@ -49,16 +49,16 @@ public sealed class Report
             - **Unary CastVote is bound by per-batch work, not by the disk.** An fsync takes 0.15 ms on this
               machine (`pg_test_fsync`). With one caller, each vote is its own batch, and the work each
               commit sets off (the tally, 50 ms window, writes Redis and the outbox; the relay publishes to
-              RabbitMQ; consumers and telemetry run) keeps both cores mostly busy ("CPU busy") for about
-              150 votes a second. Group commit spreads that work over more votes as callers are added, but
-              at 64 callers a quarter of the CPU is idle: one writer makes its batch's round trips one after
-              another, and the next batch waits for them. Figures vary between runs on this shared machine:
-              the run before this one, with the same code, gave 4,192 votes/s (p99 33 ms) at 64 callers.
-              Writing every Npgsql command to the console at Information level cost about a third of the
-              throughput; the services now log Npgsql at Warning. Measured and not kept: four overlapping
-              writers (worse on two cores, before the logging fix), and not spinning the .NET thread pool
-              (no gain). Next steps: one round trip per batch (a stored function over arrays), overlapping
-              writers measured again, and a CPU profile of Voting under load.
+              RabbitMQ; Community counts the voters into each idea's audience; telemetry) keeps both cores
+              mostly busy ("CPU busy") for 100 to 150 votes a second. Group commit spreads that work over
+              more votes as callers are added, but at 64 callers some CPU is still idle: one writer makes its
+              batch's round trips one after another, and the next batch waits for them. Figures vary between
+              runs on this shared machine: three runs with the same vote path gave 4,192, 2,833 and 2,526
+              votes/s at 64 callers. Writing every Npgsql command to the console at Information level cost
+              about a third of the throughput; the services now log Npgsql at Warning. Measured and not
+              kept: four overlapping writers (worse on two cores, before the logging fix), and not spinning
+              the .NET thread pool (no gain). Next steps: one round trip per batch (a stored function over
+              arrays), overlapping writers measured again, and a CPU profile of Voting under load.
             - **Bulk ingest** goes through the same writer in batches of up to 4,000; the same per-batch
               work applies, plus protobuf decoding of every vote on the same cores. COPY-based inserts are
               the next step.
