@@ -56,8 +56,17 @@ public sealed class MeshFixture : IAsyncLifetime
             ExistingConnectionString = _ => null,
         });
         await App.StartAsync(CancellationToken.None);
-        Dashboard = await DashboardServer.StartAsync(App, CancellationToken.None);
-        await Bus.StartAsync(App.Resource<RabbitMqBroker>("messaging").ConnectionString);
+        try
+        {
+            Dashboard = await DashboardServer.StartAsync(App, CancellationToken.None);
+            await Bus.StartAsync(App.Resource<RabbitMqBroker>("messaging").ConnectionString);
+        }
+        catch
+        {
+            // xunit does not dispose a fixture that failed to start: leave no servers behind.
+            await App.StopAsync();
+            throw;
+        }
     }
 
     public async Task DisposeAsync()
@@ -67,7 +76,10 @@ public sealed class MeshFixture : IAsyncLifetime
             channel.Dispose();
         }
         await Bus.DisposeAsync();
-        await Dashboard.DisposeAsync();
+        if (Dashboard is not null)
+        {
+            await Dashboard.DisposeAsync();
+        }
         await App.StopAsync();
         // MESH_KEEP_TEST_STATE=1 keeps the servers' data and every process's log for a look after a failure.
         if (Environment.GetEnvironmentVariable("MESH_KEEP_TEST_STATE") != "1")
