@@ -14,6 +14,7 @@ public static class MeshServiceExtensions
         builder.AddMeshDatabase($"{name}db");
         builder.AddMeshMessaging(name, serviceAssembly);
         builder.AddMeshAuthentication();
+        builder.AddMeshRateLimits();
         builder.Services.AddMeshGrpc();
         return builder;
     }

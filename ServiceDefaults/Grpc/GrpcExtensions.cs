@@ -23,6 +23,7 @@ public static class GrpcExtensions
     public static WebApplication MapMeshGrpc<TService>(this WebApplication app) where TService : class
     {
         app.UseAuthentication();
+        app.UseRateLimiter();
         app.UseAuthorization();
         app.MapGrpcService<TService>();
         app.MapGrpcReflectionService();
