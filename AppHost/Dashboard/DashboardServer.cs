@@ -105,15 +105,13 @@ public sealed class DashboardServer : IAsyncDisposable
         web.MapGet("/app.js", () => Results.Content(Asset("app.js"), "text/javascript"));
         web.MapGet("/app.css", () => Results.Content(Asset("app.css"), "text/css"));
 
-        web.MapGet("/api/resources", async (DistributedApplication app, CancellationToken ct) =>
-        {
-            await Task.WhenAll(app.Resources.Select(r => r.RefreshHealthAsync(ct)));
-            return app.Resources.Select(r => new
+        // Health as the AppHost's monitor last read it: the page's polling adds no health checks of its own.
+        web.MapGet("/api/resources", (DistributedApplication app) =>
+            app.Resources.Select(r => new
             {
                 r.Name, r.Kind, state = r.State.ToString(), healthy = r.State == ResourceState.Running, r.Endpoint, pid = r.ProcessId, r.Restarts,
                 uptimeSeconds = r.StartedAt is { } started && r.ProcessId is not null ? (long)(DateTime.UtcNow - started).TotalSeconds : (long?)null,
-            });
-        });
+            }));
         web.MapPost("/api/resources/{name}/{action}", async (DistributedApplication app, string name, string action) =>
         {
             if (app.Resources.FirstOrDefault(r => r.Name == name) is not { } resource)

@@ -76,6 +76,19 @@ public static class Check
         return at.ToDateTime();
     }
 
+    /// <summary>The fields an update's mask names: at least one, and only among <paramref name="updatable"/>.</summary>
+    public static IReadOnlySet<string> Mask(Google.Protobuf.WellKnownTypes.FieldMask? mask, params string[] updatable)
+    {
+        var paths = mask?.Paths.Select(p => p.Trim()).ToHashSet() ?? [];
+        if (paths.Count == 0)
+        {
+            throw Invalid("update_mask", $"is required: name the fields to change ({string.Join(", ", updatable)})");
+        }
+        return paths.FirstOrDefault(p => !updatable.Contains(p)) is { } unknown
+            ? throw Invalid("update_mask", $"'{unknown}' cannot be changed; these can: {string.Join(", ", updatable)}")
+            : paths;
+    }
+
     public static int PageSize(int requested, int fallback = 50, int max = 200) => requested switch
     {
         0 => fallback,

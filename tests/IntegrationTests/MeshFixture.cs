@@ -20,6 +20,8 @@ public sealed class MeshFixture : IAsyncLifetime
 {
     private readonly Dictionary<string, GrpcChannel> channels = [];
     private string stateDirectory = "";
+    private readonly CancellationTokenSource stopMonitor = new();
+    private Task monitor = Task.CompletedTask;
 
     public DistributedApplication App { get; private set; } = null!;
 
@@ -59,11 +61,13 @@ public sealed class MeshFixture : IAsyncLifetime
         try
         {
             Dashboard = await DashboardServer.StartAsync(App, CancellationToken.None);
+            monitor = App.MonitorAsync(stopMonitor.Token); // resources' health, as ./mesh up keeps it
             await Bus.StartAsync(App.Resource<RabbitMqBroker>("messaging").ConnectionString);
         }
         catch
         {
             // xunit does not dispose a fixture that failed to start: leave no servers behind.
+            await stopMonitor.CancelAsync();
             await App.StopAsync();
             throw;
         }
@@ -75,6 +79,8 @@ public sealed class MeshFixture : IAsyncLifetime
         {
             channel.Dispose();
         }
+        await stopMonitor.CancelAsync();
+        await monitor;
         await Bus.DisposeAsync();
         if (Dashboard is not null)
         {

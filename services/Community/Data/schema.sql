@@ -79,16 +79,23 @@ CREATE TABLE IF NOT EXISTS comment_reports (
 );
 
 -- The five elements of each idea, kept current by Community's own writes and by VotesTallied.
-CREATE TABLE IF NOT EXISTS idea_elements (
-    idea_id  uuid PRIMARY KEY,
-    cycle_id uuid   NOT NULL,
-    views    bigint NOT NULL DEFAULT 0,
-    shares   bigint NOT NULL DEFAULT 0,
-    follows  bigint NOT NULL DEFAULT 0,
-    comments bigint NOT NULL DEFAULT 0,
-    audience bigint NOT NULL DEFAULT 0,
-    votes    bigint NOT NULL DEFAULT 0
-);
+-- Created with a row for every idea already known, once (not a scan of all ideas at every start).
+DO $$
+BEGIN
+    IF to_regclass('idea_elements') IS NULL THEN
+        CREATE TABLE idea_elements (
+            idea_id  uuid PRIMARY KEY,
+            cycle_id uuid   NOT NULL,
+            views    bigint NOT NULL DEFAULT 0,
+            shares   bigint NOT NULL DEFAULT 0,
+            follows  bigint NOT NULL DEFAULT 0,
+            comments bigint NOT NULL DEFAULT 0,
+            audience bigint NOT NULL DEFAULT 0,
+            votes    bigint NOT NULL DEFAULT 0
+        );
+        INSERT INTO idea_elements (idea_id, cycle_id) SELECT idea_id, cycle_id FROM ideas;
+    END IF;
+END $$;
 CREATE INDEX IF NOT EXISTS idea_elements_by_cycle ON idea_elements (cycle_id);
 -- The people behind an idea (voters, followers, commenters), each once.
 CREATE TABLE IF NOT EXISTS idea_audience (
@@ -96,4 +103,3 @@ CREATE TABLE IF NOT EXISTS idea_audience (
     person  text NOT NULL,
     PRIMARY KEY (idea_id, person)
 );
-INSERT INTO idea_elements (idea_id, cycle_id) SELECT idea_id, cycle_id FROM ideas ON CONFLICT DO NOTHING;

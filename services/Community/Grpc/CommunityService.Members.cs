@@ -19,12 +19,7 @@ public sealed partial class CommunityService
     public override async Task<Member> UpdateMember(UpdateMemberRequest request, ServerCallContext context)
     {
         var id = Check.Id(request.MemberId, "member_id");
-        var mask = request.UpdateMask?.Paths.Select(p => p.Trim()).ToHashSet() ?? [];
-        string[] updatable = ["display_name", "bio", "location"];
-        if (mask.Count == 0 || mask.Any(f => !updatable.Contains(f)))
-        {
-            throw Check.Invalid("update_mask", $"name the fields to change among {string.Join(", ", updatable)}");
-        }
+        var mask = Check.Mask(request.UpdateMask, "display_name", "bio", "location");
         return (await members.UpdateAsync(id,
             mask.Contains("display_name") ? MemberFields.DisplayName(request.DisplayName) : null,
             mask.Contains("bio") ? MemberFields.Bio(request.Bio) : null,

@@ -56,9 +56,15 @@ ALTER TABLE programs ADD COLUMN IF NOT EXISTS disbursed_minor bigint NOT NULL DE
 ALTER TABLE programs ADD COLUMN IF NOT EXISTS forfeited_minor bigint NOT NULL DEFAULT 0;
 ALTER TABLE programs ADD COLUMN IF NOT EXISTS default_tiers jsonb;
 ALTER TABLE programs ADD COLUMN IF NOT EXISTS default_categories text[] NOT NULL DEFAULT '{}';
--- Forfeited awards give their money back: what is committed never passes the budget.
-ALTER TABLE programs DROP CONSTRAINT IF EXISTS awards_within_budget;
-ALTER TABLE programs ADD CONSTRAINT awards_within_budget CHECK (awarded_minor - forfeited_minor <= budget_minor);
+-- Forfeited awards give their money back: what is committed never passes the budget. Replaced
+-- once, not at every start (adding a CHECK reads the whole table).
+DO $$
+BEGIN
+    IF NOT EXISTS (SELECT 1 FROM pg_constraint WHERE conname = 'awards_within_budget' AND pg_get_constraintdef(oid) LIKE '%forfeited_minor%') THEN
+        ALTER TABLE programs DROP CONSTRAINT IF EXISTS awards_within_budget;
+        ALTER TABLE programs ADD CONSTRAINT awards_within_budget CHECK (awarded_minor - forfeited_minor <= budget_minor);
+    END IF;
+END $$;
 
 ALTER TABLE cycles ADD COLUMN IF NOT EXISTS submissions_close_at  timestamptz;
 ALTER TABLE cycles ADD COLUMN IF NOT EXISTS voting_opens_at       timestamptz;

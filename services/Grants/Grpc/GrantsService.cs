@@ -72,7 +72,7 @@ public sealed class GrantsService(GrantsStore store, CycleSteps steps, AwardsSto
     public override async Task<Cycle> UpdateCycle(UpdateCycleRequest request, ServerCallContext context)
     {
         var cycleId = Check.Id(request.CycleId, "cycle_id");
-        var mask = request.UpdateMask?.Paths.Select(p => p.Trim()).ToList() ?? [];
+        var mask = Check.Mask(request.UpdateMask, CycleFields.Updatable);
         var change = request.Cycle ?? new OpenCycleRequest();
         var now = DateTime.UtcNow;
         return (await store.UpdateCycleAsync(cycleId, cycle => CycleFields.Updated(cycle, change, mask, now), context.CancellationToken)).ToProto();

@@ -41,15 +41,7 @@ public sealed class IdeasService(IdeasStore store, GrantsApi.GrantsApiClient gra
     {
         var id = Check.Id(request.IdeaId, "idea_id");
         var member = Check.Text(request.MemberId, "member_id", 64);
-        var paths = request.UpdateMask?.Paths.Select(p => p.Trim()).ToHashSet() ?? [];
-        if (paths.Count == 0)
-        {
-            throw Check.Invalid("update_mask", "is required: name the fields to change (title, description, location, links)");
-        }
-        if (paths.FirstOrDefault(p => p is not ("title" or "description" or "location" or "links")) is { } unknown)
-        {
-            throw Check.Invalid("update_mask", $"'{unknown}' cannot be changed; use title, description, location or links");
-        }
+        var paths = Check.Mask(request.UpdateMask, "title", "description", "location", "links");
         var edit = new IdeaEdit(
             paths.Contains("title") ? IdeaFields.Title(request.Title) : null,
             paths.Contains("description") ? IdeaFields.Description(request.Description) : null,
