@@ -27,9 +27,10 @@ public static class Mesh
 
         // Synchronous questions between services: Ideas asks Grants about cycles, Voting asks
         // Ideas about ideas, Grants asks Voting for final tallies, Community asks Ideas about
-        // ideas it has not heard of yet.
-        ideas.WithReference(grants);
-        voting.WithReference(ideas).WithReference(grants);
+        // ideas it has not heard of yet; Ideas and Voting ask Community which partner a member
+        // belongs to. Each call carries the calling service's own token.
+        ideas.WithReference(grants).WithReference(community);
+        voting.WithReference(ideas).WithReference(grants).WithReference(community);
         grants.WithReference(voting);
         community.WithReference(ideas);
 

@@ -47,7 +47,8 @@ public sealed class DashboardServer : IAsyncDisposable
         var access = new DashboardAccess();
         var votes = new VoteRate();
         await votes.StartAsync(app.Resource<RabbitMqBroker>("messaging").ConnectionString, ct);
-        GrpcChannel Channel(string service) => GrpcChannel.ForAddress(app.Resource<ProjectResource>(service).Url);
+        var operatorToken = new SelfIssuedToken(app.Settings.SigningKey, MeshClaims.Roles.Operator, "dashboard");
+        GrpcChannel Channel(string service) => app.Resource<ProjectResource>(service).ChannelAs(operatorToken);
         var channels = new List<GrpcChannel> { Channel("grants"), Channel("ideas"), Channel("voting") };
 
         var builder = WebApplication.CreateSlimBuilder();
@@ -148,7 +149,7 @@ public sealed class DashboardServer : IAsyncDisposable
         web.MapGet("/api/leaderboard", LeaderboardStreamAsync);
     }
 
-    /// <summary>Relays Voting's WatchLeaderboard stream to the page as server-sent events, as an operator (hidden standings included).</summary>
+    /// <summary>Relays Voting's WatchLeaderboard stream to the page as server-sent events, as an operator (the dashboard's token: hidden standings included).</summary>
     private static async Task LeaderboardStreamAsync(
         HttpContext context, VotingApi.VotingApiClient voting, IdeasApi.IdeasApiClient ideas, DistributedApplication app, string cycle, string? tier, string? category)
     {
@@ -158,10 +159,9 @@ public sealed class DashboardServer : IAsyncDisposable
         {
             request.Category = c;
         }
-        var headers = new Metadata { { "authorization", $"Bearer {MeshTokens.Issue(app.Settings.SigningKey, MeshClaims.Roles.Operator)}" } };
         try
         {
-            using var watch = voting.WatchLeaderboard(request, headers, cancellationToken: context.RequestAborted);
+            using var watch = voting.WatchLeaderboard(request, cancellationToken: context.RequestAborted);
             await foreach (var board in watch.ResponseStream.ReadAllAsync(context.RequestAborted))
             {
                 var entries = new List<object>();

@@ -4,7 +4,7 @@ using ConductorMesh.Community.V1;
 using ConductorMesh.Grants.V1;
 using ConductorMesh.Ideas.V1;
 using ConductorMesh.Voting.V1;
-using Grpc.Net.Client;
+using ConductorMesh.ServiceDefaults.Auth;
 
 namespace ConductorMesh.AppHost.Demo;
 
@@ -14,6 +14,9 @@ namespace ConductorMesh.AppHost.Demo;
 /// </summary>
 public static class DemoProgram
 {
+    /// <summary>The partner the demo's members belong to: the program's own site.</summary>
+    public const string DemoPartner = "refresh-site";
+
     private static readonly (string Title, Category Category, string Tier)[] Ideas =
     [
         ("Free dental checkups at the Eastside clinic", Category.Health, "25k"),
@@ -38,20 +41,30 @@ public static class DemoProgram
             Console.WriteLine(await File.ReadAllTextAsync(marker, ct));
             return;
         }
-        using var grantsChannel = GrpcChannel.ForAddress(app.Resource<ProjectResource>("grants").Url);
-        using var ideasChannel = GrpcChannel.ForAddress(app.Resource<ProjectResource>("ideas").Url);
-        using var votingChannel = GrpcChannel.ForAddress(app.Resource<ProjectResource>("voting").Url);
-        using var communityChannel = GrpcChannel.ForAddress(app.Resource<ProjectResource>("community").Url);
+        // An operator runs the program and moderates; the program's own site, a partner, acts for its members.
+        var operatorToken = new SelfIssuedToken(app.Settings.SigningKey, MeshClaims.Roles.Operator, "demo-operator");
+        var siteToken = new SelfIssuedToken(app.Settings.SigningKey, MeshClaims.Roles.Partner, partner: DemoPartner);
+        using var grantsChannel = app.Resource<ProjectResource>("grants").ChannelAs(operatorToken);
+        using var moderationChannel = app.Resource<ProjectResource>("ideas").ChannelAs(operatorToken);
+        using var ideasChannel = app.Resource<ProjectResource>("ideas").ChannelAs(siteToken);
+        using var votingChannel = app.Resource<ProjectResource>("voting").ChannelAs(siteToken);
+        using var communityChannel = app.Resource<ProjectResource>("community").ChannelAs(siteToken);
         var grants = new GrantsApi.GrantsApiClient(grantsChannel);
+        var moderation = new IdeasApi.IdeasApiClient(moderationChannel);
         var ideas = new IdeasApi.IdeasApiClient(ideasChannel);
         var voting = new VotingApi.VotingApiClient(votingChannel);
         var community = new CommunityApi.CommunityApiClient(communityChannel);
 
-        // Four members of the community, who submit the ideas.
+        // Four members of the community, who submit the ideas, and eight more who vote.
         var members = new List<Member>();
         foreach (var (handle, name) in new[] { ("maria", "Maria Lopez"), ("kwame", "Kwame Mensah"), ("lin", "Lin Chen"), ("sam", "Sam Okafor") })
         {
             members.Add(await community.RegisterMemberAsync(new RegisterMemberRequest { Handle = handle, DisplayName = name, Location = "Riverside" }, cancellationToken: ct));
+        }
+        var voters = new List<Member>();
+        for (var v = 1; v <= 8; v++)
+        {
+            voters.Add(await community.RegisterMemberAsync(new RegisterMemberRequest { Handle = $"voter{v}", DisplayName = $"Voter {v}" }, cancellationToken: ct));
         }
 
         var program = await grants.CreateProgramAsync(new CreateProgramRequest { Name = "Community Refresh (demo)", Currency = "USD", BudgetMinor = 15_600_000_00, RunMonthly = true }, cancellationToken: ct);
@@ -71,15 +84,15 @@ public static class DemoProgram
             }, cancellationToken: ct);
             if (i != Ideas.Length - 1)
             {
-                approved.Add(await ideas.ApproveIdeaAsync(new ApproveIdeaRequest { IdeaId = submitted.Id, ModeratorId = "demo-moderator" }, cancellationToken: ct));
+                approved.Add(await moderation.ApproveIdeaAsync(new ApproveIdeaRequest { IdeaId = submitted.Id, ModeratorId = "demo-moderator" }, cancellationToken: ct));
             }
         }
         // Voter n votes for the first n approved ideas, so earlier ideas lead.
-        for (var voter = 1; voter <= 8; voter++)
+        foreach (var (voter, n) in voters.Select((voter, i) => (voter, i + 1)))
         {
-            foreach (var idea in approved.Take(voter))
+            foreach (var idea in approved.Take(n))
             {
-                await voting.CastVoteAsync(new CastVoteRequest { VoterId = $"demo-voter-{voter}", IdeaId = idea.Id, Channel = VoteChannel.Web }, cancellationToken: ct);
+                await voting.CastVoteAsync(new CastVoteRequest { VoterId = voter.Id, IdeaId = idea.Id, Channel = VoteChannel.Web }, cancellationToken: ct);
             }
         }
         // Members follow each other and ideas, talk about them, view and share them.
@@ -95,7 +108,8 @@ public static class DemoProgram
         var summary = $"""
             Demo program loaded: program_id {program.Id}, open cycle_id {cycle.Id}
               {approved.Count} ideas in the vote, 1 waiting for moderation, 36 votes cast;
-              members @maria, @kwame, @lin and @sam (first member_id {members[0].Id}).
+              members @maria, @kwame, @lin and @sam (first member_id {members[0].Id}) and 8 voters, all of partner '{DemoPartner}'
+              (./mesh token --role partner --partner {DemoPartner} acts for them; --role member --member <member_id> as one of them).
             """;
         await File.WriteAllTextAsync(marker, summary, ct);
         Console.WriteLine(summary);

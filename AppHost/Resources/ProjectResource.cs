@@ -1,4 +1,5 @@
 using ConductorMesh.AppHost.Hosting;
+using ConductorMesh.ServiceDefaults.Auth;
 using Grpc.Health.V1;
 using Grpc.Net.Client;
 
@@ -19,6 +20,10 @@ public sealed class ProjectResource(string name, string project, AppHostSettings
     protected override int? ListensOn => Port;
 
     public string Url => $"http://127.0.0.1:{Port}";
+
+    /// <summary>A channel to the service whose calls carry <paramref name="token"/> unless a call brings its own.</summary>
+    public GrpcChannel ChannelAs(SelfIssuedToken token) =>
+        GrpcChannel.ForAddress(Url, new GrpcChannelOptions { HttpHandler = new BearerHandler(() => token.Current, new SocketsHttpHandler()) });
 
     public override string Endpoint => $"{Url} (gRPC, h2c)";
 

@@ -11,9 +11,10 @@ public static class AuthenticationExtensions
     /// Bearer tokens checked against the configured issuer: either an identity provider
     /// (<c>Auth:Authority</c>, keys from its discovery document) or the local development key
     /// (<c>Auth:SigningKey</c>, base64, set by the AppHost). A call without a token is anonymous;
-    /// what each caller may do is decided per RPC.
+    /// what each caller may do is decided per RPC
+    /// (<see cref="CallerAccess"/>).
     /// </summary>
-    public static IHostApplicationBuilder AddMeshAuthentication(this IHostApplicationBuilder builder)
+    public static IHostApplicationBuilder AddMeshAuthentication(this IHostApplicationBuilder builder, string service)
     {
         var authority = builder.Configuration["Auth:Authority"];
         var signingKey = builder.Configuration["Auth:SigningKey"];
@@ -39,6 +40,14 @@ public static class AuthenticationExtensions
             };
         });
         builder.Services.AddAuthorization();
+
+        // This service's own token, for its calls to the others: made with the local key, or
+        // given (Auth:ServiceToken) where an identity provider issues tokens.
+        var given = builder.Configuration["Auth:ServiceToken"];
+        var own = string.IsNullOrWhiteSpace(signingKey) ? null : new SelfIssuedToken(Convert.FromBase64String(signingKey), MeshClaims.Roles.Service, service);
+        builder.Services.AddSingleton(new ServiceCredential(own is not null ? () => own.Current
+            : !string.IsNullOrWhiteSpace(given) ? () => given
+            : () => throw new InvalidOperationException("Set Auth:ServiceToken (a token with the service role) for calls to other services.")));
         return builder;
     }
 }

@@ -17,6 +17,9 @@ public static class MeshClaims
         public const string Moderator = "moderator";
         public const string Operator = "operator";
 
-        public static readonly IReadOnlyList<string> All = [Member, Partner, Moderator, Operator];
+        /// <summary>A ConductorMesh service asking another; its tokens are made by the services themselves.</summary>
+        public const string Service = "service";
+
+        public static readonly IReadOnlyList<string> All = [Member, Partner, Moderator, Operator, Service];
     }
 }

@@ -1,3 +1,4 @@
+using ConductorMesh.ServiceDefaults.Auth;
 using ConductorMesh.ServiceDefaults.Grpc;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
@@ -6,12 +7,13 @@ namespace Microsoft.Extensions.Hosting;
 
 public static class GrpcExtensions
 {
-    /// <summary>gRPC with the shared error mapping, server reflection and grpc.health.v1 fed by the health checks.</summary>
+    /// <summary>gRPC with the shared error mapping, the access rules, server reflection and grpc.health.v1 fed by the health checks.</summary>
     public static IServiceCollection AddMeshGrpc(this IServiceCollection services)
     {
         services.AddGrpc(o =>
         {
             o.Interceptors.Add<ErrorMappingInterceptor>();
+            o.Interceptors.Add<AccessInterceptor>();
             o.MaxReceiveMessageSize = 4 * 1024 * 1024;
         });
         services.AddGrpcReflection();

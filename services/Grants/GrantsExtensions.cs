@@ -10,7 +10,7 @@ public static class GrantsExtensions
 {
     public static IHostApplicationBuilder AddGrants(this IHostApplicationBuilder builder)
     {
-        builder.AddMeshService("grants", typeof(GrantsExtensions).Assembly);
+        builder.AddMeshService("grants", typeof(GrantsExtensions).Assembly, ConductorMesh.Grants.V1.GrantsApi.Descriptor);
         builder.Services.Configure<GrantsRules>(builder.Configuration.GetSection("Grants"));
         builder.Services.AddSingleton<GrantsStore>();
         builder.Services.AddSingleton<AwardsStore>();
@@ -18,7 +18,7 @@ public static class GrantsExtensions
         builder.Services.AddSingleton<VotingCounts>();
         builder.Services.AddHostedService<PhaseScheduler>();
         // Final tallies are a synchronous question to Voting, resolved by service discovery.
-        builder.Services.AddGrpcClient<VotingApi.VotingApiClient>(o => o.Address = new Uri("http://voting"));
+        builder.Services.AddMeshGrpcClient<VotingApi.VotingApiClient>("voting");
         return builder;
     }
 }

@@ -7,10 +7,10 @@ public static class IdeasExtensions
 {
     public static IHostApplicationBuilder AddIdeas(this IHostApplicationBuilder builder)
     {
-        builder.AddMeshService("ideas", typeof(IdeasExtensions).Assembly);
+        builder.AddMeshService("ideas", typeof(IdeasExtensions).Assembly, ConductorMesh.Ideas.V1.IdeasApi.Descriptor);
         builder.Services.AddSingleton<IdeasStore>();
         // Which cycle takes submissions, and its tiers, is a synchronous question to Grants.
-        builder.Services.AddGrpcClient<GrantsApi.GrantsApiClient>(o => o.Address = new Uri("http://grants"));
+        builder.Services.AddMeshGrpcClient<GrantsApi.GrantsApiClient>("grants");
         return builder;
     }
 }

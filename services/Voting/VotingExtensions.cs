@@ -12,7 +12,7 @@ public static class VotingExtensions
 {
     public static IHostApplicationBuilder AddVoting(this IHostApplicationBuilder builder)
     {
-        builder.AddMeshService("voting", typeof(VotingExtensions).Assembly);
+        builder.AddMeshService("voting", typeof(VotingExtensions).Assembly, ConductorMesh.Voting.V1.VotingApi.Descriptor);
 
         var redis = builder.Configuration.GetConnectionString("redis")
             ?? throw new InvalidOperationException("ConnectionStrings:redis is not set.");
@@ -24,6 +24,7 @@ public static class VotingExtensions
         builder.Services.Configure<VotingRules>(builder.Configuration.GetSection("Voting"));
         builder.Services.AddSingleton<BallotDirectory>();
         builder.Services.AddSingleton<VoteStore>();
+        builder.Services.AddSingleton<HeldVotesStore>();
         builder.Services.AddSingleton<VoteWriter>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<VoteWriter>());
         builder.Services.AddSingleton<TallyStore>();
@@ -32,8 +33,8 @@ public static class VotingExtensions
         builder.Services.AddSingleton<LeaderboardWatch>();
         builder.Services.AddSingleton<StandingsAccess>();
         // Ideas, cycles and programs unknown to the vote are asked of Ideas and Grants.
-        builder.Services.AddGrpcClient<IdeasApi.IdeasApiClient>(o => o.Address = new Uri("http://ideas"));
-        builder.Services.AddGrpcClient<GrantsApi.GrantsApiClient>(o => o.Address = new Uri("http://grants"));
+        builder.Services.AddMeshGrpcClient<IdeasApi.IdeasApiClient>("ideas");
+        builder.Services.AddMeshGrpcClient<GrantsApi.GrantsApiClient>("grants");
         return builder;
     }
 }

@@ -18,7 +18,11 @@ namespace ConductorMesh.IntegrationTests;
 /// </summary>
 public sealed class MeshFixture : IAsyncLifetime
 {
-    private readonly Dictionary<string, GrpcChannel> channels = [];
+    /// <summary>The partner the tests' members belong to.</summary>
+    public const string TestPartner = "test-partner";
+
+    private readonly Dictionary<(string Service, string Caller), GrpcChannel> channels = [];
+    private readonly Dictionary<string, SelfIssuedToken> tokens = [];
     private string stateDirectory = "";
     private readonly CancellationTokenSource stopMonitor = new();
     private Task monitor = Task.CompletedTask;
@@ -31,14 +35,38 @@ public sealed class MeshFixture : IAsyncLifetime
     /// <summary>Every event published on the bus during the run.</summary>
     public BusProbe Bus { get; } = new();
 
-    public GrantsApi.GrantsApiClient Grants => new(Channel("grants"));
-    public IdeasApi.IdeasApiClient Ideas => new(Channel("ideas"));
-    public VotingApi.VotingApiClient Voting => new(Channel("voting"));
-    public CommunityApi.CommunityApiClient Community => new(Channel("community"));
+    // Clients calling as an operator unless a call carries its own token.
+    public GrantsApi.GrantsApiClient Grants => new(Channel("grants", MeshClaims.Roles.Operator));
+    public IdeasApi.IdeasApiClient Ideas => new(Channel("ideas", MeshClaims.Roles.Operator));
+    public VotingApi.VotingApiClient Voting => new(Channel("voting", MeshClaims.Roles.Operator));
+    public CommunityApi.CommunityApiClient Community => new(Channel("community", MeshClaims.Roles.Operator));
+
+    /// <summary>Clients calling as <see cref="TestPartner"/>, for the members it registered.</summary>
+    public Caller Partner => new(this, MeshClaims.Roles.Partner);
+
+    /// <summary>Clients calling as one role unless a call carries its own token.</summary>
+    public sealed class Caller(MeshFixture mesh, string role)
+    {
+        public GrantsApi.GrantsApiClient Grants => new(mesh.Channel("grants", role));
+        public IdeasApi.IdeasApiClient Ideas => new(mesh.Channel("ideas", role));
+        public VotingApi.VotingApiClient Voting => new(mesh.Channel("voting", role));
+        public CommunityApi.CommunityApiClient Community => new(mesh.Channel("community", role));
+    }
 
     /// <summary>Call headers carrying a token the running system accepts.</summary>
     public Metadata As(string role, string? partner = null, string? member = null) =>
         Bearer(MeshTokens.Issue(App.Settings.SigningKey, role, partner, member));
+
+    /// <summary>Call headers of a member acting as themselves.</summary>
+    public Metadata AsMember(string member) => As(MeshClaims.Roles.Member, member: member);
+
+    /// <summary>A new member of <see cref="TestPartner"/>, registered in Community; answers its id.</summary>
+    public async Task<string> NewMemberAsync(string name = "member") =>
+        (await Partner.Community.RegisterMemberAsync(new RegisterMemberRequest { Handle = $"{name}-{Guid.NewGuid():N}"[..30], DisplayName = name })).Id;
+
+    /// <summary>Many new members of <see cref="TestPartner"/> at once.</summary>
+    public async Task<string[]> NewMembersAsync(int count, string name = "member") =>
+        await Task.WhenAll(Enumerable.Range(0, count).Select(_ => NewMemberAsync(name)));
 
     public static Metadata Bearer(string token) => new() { { "authorization", $"Bearer {token}" } };
 
@@ -94,14 +122,16 @@ public sealed class MeshFixture : IAsyncLifetime
         }
     }
 
-    private GrpcChannel Channel(string service)
+    private GrpcChannel Channel(string service, string role)
     {
         lock (channels)
         {
-            if (!channels.TryGetValue(service, out var channel))
+            if (!channels.TryGetValue((service, role), out var channel))
             {
-                channel = GrpcChannel.ForAddress(App.Resource<ProjectResource>(service).Url);
-                channels[service] = channel;
+                var token = tokens.TryGetValue(role, out var t) ? t
+                    : tokens[role] = new SelfIssuedToken(App.Settings.SigningKey, role, partner: role == MeshClaims.Roles.Partner ? TestPartner : null);
+                channel = App.Resource<ProjectResource>(service).ChannelAs(token);
+                channels[(service, role)] = channel;
             }
             return channel;
         }

@@ -22,7 +22,7 @@ public sealed class RefusalTests(MeshFixture mesh)
         await Refused.With(() => mesh.Ideas.SubmitIdeaAsync(new SubmitIdeaRequest
         {
             CycleId = Guid.NewGuid().ToString(), Title = "Trees", Description = "d", Category = Category.Health, Tier = "5k", AuthorMemberId = "a",
-        }).ResponseAsync, StatusCode.NotFound, "cycle");
+        }, mesh.AsMember("a")).ResponseAsync, StatusCode.NotFound, "cycle");
 
         var list = await mesh.Ideas.ListIdeasAsync(new ListIdeasRequest { CycleId = cycle.Id });
         Assert.Empty(list.Ideas);
@@ -37,8 +37,8 @@ public sealed class RefusalTests(MeshFixture mesh)
             CycleId = cycle.Id, Title = "Rain garden", Description = "d", Category = Category.ThePlanet, Tier = "5k", AuthorMemberId = "author-k", IdempotencyKey = "k-1",
         };
 
-        var first = await mesh.Ideas.SubmitIdeaAsync(request);
-        var again = await mesh.Ideas.SubmitIdeaAsync(request);
+        var first = await mesh.Ideas.SubmitIdeaAsync(request, mesh.AsMember(request.AuthorMemberId));
+        var again = await mesh.Ideas.SubmitIdeaAsync(request, mesh.AsMember(request.AuthorMemberId));
 
         Assert.Equal(first.Id, again.Id);
         Assert.Single((await mesh.Ideas.ListIdeasAsync(new ListIdeasRequest { CycleId = cycle.Id })).Ideas);
@@ -49,7 +49,7 @@ public sealed class RefusalTests(MeshFixture mesh)
     {
         var (_, cycle) = await scenario.OpenCycleAsync(1_000_000, new Tier { Name = "5k", AmountMinor = 5_000_00, Slots = 1 });
         var waiting = await scenario.SubmitAsync(cycle, "Skate park", "5k", "author-s");
-        await Refused.With(() => mesh.Voting.CastVoteAsync(new CastVoteRequest { VoterId = "v", IdeaId = waiting.Id, Channel = VoteChannel.Web }).ResponseAsync,
+        await Refused.With(() => mesh.Voting.CastVoteAsync(new CastVoteRequest { VoterId = "v", IdeaId = waiting.Id, Channel = VoteChannel.Web }, mesh.AsMember("v")).ResponseAsync,
             StatusCode.FailedPrecondition, "not in the vote");
 
         var approved = await mesh.Ideas.ApproveIdeaAsync(new ApproveIdeaRequest { IdeaId = waiting.Id, ModeratorId = "mod" });
@@ -64,12 +64,12 @@ public sealed class RefusalTests(MeshFixture mesh)
         var idea = await scenario.ApprovedAsync(cycle, "Library garden", "5k", "author-l");
         var vote = new CastVoteRequest { VoterId = "voter-once", IdeaId = idea.Id, Channel = VoteChannel.Partner, IdempotencyKey = "sms-77" };
 
-        var first = await mesh.Voting.CastVoteAsync(vote);
-        var retried = await mesh.Voting.CastVoteAsync(vote);
+        var first = await mesh.Voting.CastVoteAsync(vote, mesh.AsMember(vote.VoterId));
+        var retried = await mesh.Voting.CastVoteAsync(vote, mesh.AsMember(vote.VoterId));
         Assert.Equal((first.VoteId, 9), (retried.VoteId, retried.VotesLeftToday));
 
         vote.IdempotencyKey = "";
-        await Refused.With(() => mesh.Voting.CastVoteAsync(vote).ResponseAsync, StatusCode.AlreadyExists, "already voted");
+        await Refused.With(() => mesh.Voting.CastVoteAsync(vote, mesh.AsMember(vote.VoterId)).ResponseAsync, StatusCode.AlreadyExists, "already voted");
         await scenario.BoardAsync(new GetLeaderboardRequest { CycleId = cycle.Id }, (idea.Id, 1));
     }
 
@@ -78,7 +78,7 @@ public sealed class RefusalTests(MeshFixture mesh)
     {
         await Refused.With(() => mesh.Grants.GetProgramAsync(new GetProgramRequest { ProgramId = Guid.NewGuid().ToString() }).ResponseAsync, StatusCode.NotFound, "No program");
         await Refused.With(() => mesh.Ideas.GetIdeaAsync(new GetIdeaRequest { IdeaId = "idea-1" }).ResponseAsync, StatusCode.InvalidArgument, "idea_id");
-        await Refused.With(() => mesh.Voting.CastVoteAsync(new CastVoteRequest { VoterId = "v", IdeaId = Guid.NewGuid().ToString(), Channel = VoteChannel.Web }).ResponseAsync,
+        await Refused.With(() => mesh.Voting.CastVoteAsync(new CastVoteRequest { VoterId = "v", IdeaId = Guid.NewGuid().ToString(), Channel = VoteChannel.Web }, mesh.AsMember("v")).ResponseAsync,
             StatusCode.NotFound, "No idea");
     }
 }

@@ -1,6 +1,7 @@
 using ConductorMesh.Grants.V1;
 using ConductorMesh.Ideas.V1;
 using ConductorMesh.Voting.V1;
+using Grpc.Core;
 
 namespace ConductorMesh.IntegrationTests;
 
@@ -35,8 +36,16 @@ public sealed class Scenario(MeshFixture mesh)
         CycleId = cycle.Id, Title = title, Description = $"About {title}", Category = category, Tier = tier, AuthorMemberId = author,
     };
 
+    /// <summary>Submits as the author, with a member token of their own.</summary>
     public async Task<Idea> SubmitAsync(Cycle cycle, string title, string tier, string author, Category category = Category.ThePlanet) =>
-        await mesh.Ideas.SubmitIdeaAsync(Submission(cycle, title, tier, author, category));
+        await SubmitAsync(Submission(cycle, title, tier, author, category));
+
+    public async Task<Idea> SubmitAsync(SubmitIdeaRequest request) =>
+        await mesh.Ideas.SubmitIdeaAsync(request, mesh.AsMember(request.AuthorMemberId));
+
+    /// <summary>One vote by the voter, with a member token of their own.</summary>
+    public AsyncUnaryCall<CastVoteResponse> CastAsync(string voter, Idea idea, VoteChannel channel = VoteChannel.Web, string key = "") =>
+        mesh.Voting.CastVoteAsync(new CastVoteRequest { VoterId = voter, IdeaId = idea.Id, Channel = channel, IdempotencyKey = key }, mesh.AsMember(voter));
 
     public async Task<Idea> ApprovedAsync(Cycle cycle, string title, string tier, string author, Category category = Category.ThePlanet)
     {
@@ -49,7 +58,7 @@ public sealed class Scenario(MeshFixture mesh)
     {
         for (var i = 0; i < count; i++)
         {
-            await mesh.Voting.CastVoteAsync(new CastVoteRequest { VoterId = $"voter-{Guid.NewGuid():N}", IdeaId = idea.Id, Channel = VoteChannel.Web });
+            await CastAsync($"voter-{Guid.NewGuid():N}", idea);
         }
     }
 

@@ -45,7 +45,7 @@ public sealed class ThinFlowTests(MeshFixture mesh)
         {
             await Eventually.Get(() => mesh.Ideas.GetIdeaAsync(new GetIdeaRequest { IdeaId = idea.Id }).ResponseAsync, i => i.Status == status, $"{idea.Title} to be {status}");
         }
-        var feed = await Eventually.Get(() => mesh.Community.GetFeedAsync(new GetFeedRequest { MemberId = author }).ResponseAsync,
+        var feed = await Eventually.Get(() => mesh.Community.GetFeedAsync(new GetFeedRequest { MemberId = author }, mesh.AsMember(author)).ResponseAsync,
             f => f.Items.Any(i => i.Kind == ActivityKind.GrantAwarded), "the award in the author's feed");
         var award = feed.Items.First();
         Assert.Equal((ActivityKind.GrantAwarded, a.Id), (award.Kind, award.IdeaId));
@@ -66,7 +66,7 @@ public sealed class ThinFlowTests(MeshFixture mesh)
         Assert.Single((await mesh.Grants.ListAwardsAsync(new ListAwardsRequest { CycleId = cycle.Id })).Awards);
         Assert.Equal(500_00, (await mesh.Grants.GetProgramAsync(new GetProgramRequest { ProgramId = program.Id })).AwardedMinor);
         var late = await Assert.ThrowsAsync<RpcException>(() =>
-            mesh.Voting.CastVoteAsync(new CastVoteRequest { VoterId = "late-voter", IdeaId = idea.Id, Channel = VoteChannel.Sms }).ResponseAsync);
+            mesh.Voting.CastVoteAsync(new CastVoteRequest { VoterId = "late-voter", IdeaId = idea.Id, Channel = VoteChannel.Sms }, mesh.AsMember("late-voter")).ResponseAsync);
         Assert.Equal(StatusCode.FailedPrecondition, late.StatusCode);
         Assert.Contains("closed", late.Status.Detail);
     }

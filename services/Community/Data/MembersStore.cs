@@ -10,18 +10,18 @@ namespace ConductorMesh.Community.Data;
 /// <summary>Members: registration, profile changes and suspension.</summary>
 public sealed class MembersStore(NpgsqlDataSource dataSource)
 {
-    public const string Columns = "id, handle, display_name, bio, location, registered_at, suspended_at, suspension_reason, followers";
+    public const string Columns = "id, handle, display_name, bio, location, registered_at, suspended_at, suspension_reason, followers, partner";
 
-    public Task<MemberRow> RegisterAsync(string handle, string displayName, string bio, string location, CancellationToken ct) =>
+    public Task<MemberRow> RegisterAsync(string handle, string displayName, string bio, string location, string partner, CancellationToken ct) =>
         dataSource.InTransactionAsync(async (connection, tx) =>
         {
             var member = await connection.QuerySingleOrDefaultAsync<MemberRow>(
                 $"""
-                INSERT INTO members (id, handle, display_name, bio, location) VALUES (@id, @handle, @displayName, @bio, @location)
+                INSERT INTO members (id, handle, display_name, bio, location, partner) VALUES (@id, @handle, @displayName, @bio, @location, @partner)
                 ON CONFLICT DO NOTHING RETURNING {Columns}
-                """, new { id = Guid.CreateVersion7(), handle, displayName, bio, location }, tx)
+                """, new { id = Guid.CreateVersion7(), handle, displayName, bio, location, partner }, tx)
                 ?? throw Check.AlreadyExists($"The handle '{handle}' is taken; choose another.");
-            await tx.EnqueueAsync(new MemberRegistered(member.Id, member.Handle, member.DisplayName));
+            await tx.EnqueueAsync(new MemberRegistered(member.Id, member.Handle, member.DisplayName, member.Partner));
             return member;
         }, ct);
 
@@ -50,6 +50,13 @@ public sealed class MembersStore(NpgsqlDataSource dataSource)
                 WHERE id = @id RETURNING {Columns}
                 """, new { id, reason }, tx)
             ?? throw Check.NotFound($"No member has id {id}."), ct);
+
+    /// <summary>The member's partner ("" for none), or null when no member has the id.</summary>
+    public async Task<string?> PartnerOfAsync(Guid id, CancellationToken ct)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        return await connection.QuerySingleOrDefaultAsync<string?>("SELECT partner FROM members WHERE id = @id", new { id });
+    }
 
     /// <summary>The member, locked for the caller's transaction, if registered and not suspended.</summary>
     public static async Task<MemberRow> ActiveAsync(NpgsqlTransaction tx, Guid id)

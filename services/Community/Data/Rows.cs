@@ -1,7 +1,7 @@
 namespace ConductorMesh.Community.Data;
 
 public sealed record MemberRow(
-    Guid Id, string Handle, string DisplayName, string Bio, string Location, DateTime RegisteredAt, DateTime? SuspendedAt, string? SuspensionReason, long Followers);
+    Guid Id, string Handle, string DisplayName, string Bio, string Location, DateTime RegisteredAt, DateTime? SuspendedAt, string? SuspensionReason, long Followers, string Partner);
 
 public sealed record FollowRow(Guid Id, Guid FollowerId, Guid? MemberId, Guid? IdeaId, DateTime FollowedAt);
 

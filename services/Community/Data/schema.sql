@@ -35,6 +35,8 @@ CREATE TABLE IF NOT EXISTS members (
     suspension_reason text,
     followers         bigint      NOT NULL DEFAULT 0
 );
+-- The partner system that registered the member, and may act for them; empty for none.
+ALTER TABLE members ADD COLUMN IF NOT EXISTS partner text NOT NULL DEFAULT '';
 -- Handles are unique regardless of case.
 CREATE UNIQUE INDEX IF NOT EXISTS members_by_handle ON members (lower(handle));
 

@@ -9,7 +9,7 @@ public sealed partial class CommunityService
 {
     public override async Task<Member> RegisterMember(RegisterMemberRequest request, ServerCallContext context) =>
         (await members.RegisterAsync(MemberFields.Handle(request.Handle), MemberFields.DisplayName(request.DisplayName),
-            MemberFields.Bio(request.Bio), MemberFields.Location(request.Location), context.CancellationToken)).ToProto();
+            MemberFields.Bio(request.Bio), MemberFields.Location(request.Location), MemberFields.Partner(request.Partner, context), context.CancellationToken)).ToProto();
 
     public override async Task<Member> GetMember(GetMemberRequest request, ServerCallContext context) =>
         (string.IsNullOrWhiteSpace(request.MemberId)

@@ -20,6 +20,7 @@ public static class Mapping
         SuspendedAt = m.SuspendedAt.ToTimestamp(),
         SuspensionReason = m.SuspensionReason ?? "",
         Followers = m.Followers,
+        Partner = m.Partner,
     };
 
     public static Follow ToProto(this FollowRow f) => new()

@@ -1,4 +1,6 @@
+using ConductorMesh.ServiceDefaults.Auth;
 using ConductorMesh.ServiceDefaults.Grpc;
+using Grpc.Core;
 
 namespace ConductorMesh.Community.Grpc;
 
@@ -18,6 +20,19 @@ public static class MemberFields
     public static string Bio(string? value) => Check.OptionalText(value, "bio", 500);
 
     public static string Location(string? value) => Check.OptionalText(value, "location", 120);
+
+    /// <summary>The partner a new member belongs to: a partner token's own; an operator names it (or none).</summary>
+    public static string Partner(string? value, ServerCallContext context)
+    {
+        var named = Check.OptionalText(value, "partner", 64);
+        if (CallerAccess.PartnerOf(context) is not { } caller)
+        {
+            return named;
+        }
+        return named.Length == 0 || named == caller
+            ? caller
+            : throw new RpcException(new Status(StatusCode.PermissionDenied, $"Partner '{caller}' registers members for itself only, not for partner '{named}'."));
+    }
 
     public static string CommentBody(string? value) => Check.Text(value, "body", 2000);
 }

@@ -1,7 +1,7 @@
 namespace ConductorMesh.Contracts;
 
-/// <summary>A person joined the community.</summary>
-public sealed record MemberRegistered(Guid MemberId, string Handle, string DisplayName) : IntegrationEvent;
+/// <summary>A person joined the community, registered by <see cref="Partner"/> (empty: by an operator, for no partner).</summary>
+public sealed record MemberRegistered(Guid MemberId, string Handle, string DisplayName, string Partner = "") : IntegrationEvent;
 
 /// <summary><see cref="FollowerId"/> started following <see cref="MemberId"/>.</summary>
 public sealed record MemberFollowed(Guid FollowerId, Guid MemberId) : IntegrationEvent;

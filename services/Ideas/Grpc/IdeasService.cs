@@ -158,7 +158,7 @@ public sealed class IdeasService(IdeasStore store, GrantsApi.GrantsApiClient gra
     }
 
     private Task<Cycle> CycleAsync(Guid cycleId, ServerCallContext context) =>
-        Downstream.AskAsync(() => grants.GetCycleAsync(new GetCycleRequest { CycleId = cycleId.ToString() },
-                deadline: context.Deadline, cancellationToken: context.CancellationToken).ResponseAsync,
+        // The caller's deadline and cancellation reach Grants by call-context propagation.
+        Downstream.AskAsync(() => grants.GetCycleAsync(new GetCycleRequest { CycleId = cycleId.ToString() }).ResponseAsync,
             $"No cycle has id {cycleId}.", $"cycle {cycleId} with Grants");
 }

@@ -15,7 +15,7 @@ public sealed record TallyRow(Guid IdeaId, string Tier, string Category, long Vo
 public sealed record NewVote(string VoterId, Guid IdeaId, string Channel, string? IdempotencyKey);
 
 /// <summary>What became of a vote: accepted (<see cref="Code"/> OK, possibly an earlier vote replayed by its key) or refused and why.</summary>
-public sealed record VoteResult(StatusCode Code, string Message, Guid VoteId, DateTime CastAt, int VotesLeft, DateTime ResetsAt)
+public sealed record VoteResult(StatusCode Code, string Message, Guid VoteId, DateTime CastAt, int VotesLeft, DateTime ResetsAt, bool Held = false)
 {
     public static VoteResult Refused(StatusCode code, string message, int votesLeft = 0, DateTime resetsAt = default) =>
         new(code, message, Guid.Empty, default, votesLeft, resetsAt);

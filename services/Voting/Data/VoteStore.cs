@@ -1,6 +1,7 @@
 using ConductorMesh.Voting.Domain;
 using Dapper;
 using Grpc.Core;
+using Microsoft.Extensions.Options;
 using Npgsql;
 
 namespace ConductorMesh.Voting.Data;
@@ -11,9 +12,9 @@ namespace ConductorMesh.Voting.Data;
 /// the order the votes arrived, inside the transaction, with every allowance row involved locked:
 /// they hold exactly however many votes arrive at once, on any number of replicas.
 /// </summary>
-public sealed class VoteStore(NpgsqlDataSource dataSource)
+public sealed class VoteStore(NpgsqlDataSource dataSource, IOptions<VotingRules> options)
 {
-    private sealed record Earlier(string VoterId, string IdempotencyKey, Guid Id, Guid IdeaId, DateTime CastAt);
+    private sealed record Earlier(string VoterId, string IdempotencyKey, Guid Id, Guid IdeaId, DateTime CastAt, bool Held);
 
     private sealed record AllowanceKey(string VoterId, Guid ProgramId, DateOnly Day);
 
@@ -36,8 +37,9 @@ public sealed class VoteStore(NpgsqlDataSource dataSource)
         }
     }
 
-    private static async Task<IReadOnlyList<VoteResult>> CommitAsync(NpgsqlTransaction tx, IReadOnlyList<NewVote> batch)
+    private async Task<IReadOnlyList<VoteResult>> CommitAsync(NpgsqlTransaction tx, IReadOnlyList<NewVote> batch)
     {
+        var rules = options.Value;
         var connection = tx.Connection!;
         var now = DateTime.UtcNow;
         var ideas = await BallotDirectory.LockIdeasAsync(tx, batch.Select(v => v.IdeaId).Distinct().ToArray());
@@ -67,13 +69,20 @@ public sealed class VoteStore(NpgsqlDataSource dataSource)
             ? []
             : (await connection.QueryAsync<Earlier>(
                     """
-                    SELECT voter_id, idempotency_key, id, idea_id, cast_at FROM votes
+                    SELECT voter_id, idempotency_key, id, idea_id, cast_at, review = 'held' AS held FROM votes
                     WHERE (voter_id, idempotency_key) IN (SELECT * FROM unnest(@voters, @keys))
                     """, new { voters = keyed.Select(v => v.VoterId).ToArray(), keys = keyed.Select(v => v.IdempotencyKey!).ToArray() }, tx))
                 .ToDictionary(e => (e.VoterId, e.IdempotencyKey));
+        // Each voter's votes within the velocity window (the allowance locks above hold these voters' votes still).
+        var recent = rules.HoldAfter == 0
+            ? []
+            : (await connection.QueryAsync<(string VoterId, int Votes)>(
+                    "SELECT voter_id, count(*)::int FROM votes WHERE voter_id = ANY(@voters) AND cast_at > now() - @window GROUP BY voter_id",
+                    new { voters = keys.Select(k => k.VoterId).Distinct().ToArray(), window = rules.HoldWindow }, tx))
+                .ToDictionary(r => r.VoterId, r => r.Votes);
 
         var results = new VoteResult?[batch.Count];
-        var accepted = new List<(int Index, Guid Id, NewVote Vote, BallotIdea Idea, AllowanceKey Key)>();
+        var accepted = new List<(int Index, Guid Id, NewVote Vote, BallotIdea Idea, AllowanceKey Key, bool Held)>();
         for (var n = 0; n < batch.Count; n++)
         {
             var vote = batch[n];
@@ -84,7 +93,7 @@ public sealed class VoteStore(NpgsqlDataSource dataSource)
 
             if (vote.IdempotencyKey is { } k && earlier.TryGetValue((vote.VoterId, k), out var first))
             {
-                results[n] = new VoteResult(StatusCode.OK, "", first.Id, first.CastAt, Left(), resetsAt);
+                results[n] = new VoteResult(StatusCode.OK, "", first.Id, first.CastAt, Left(), resetsAt, first.Held);
                 continue;
             }
             if (idea is null || key is null)
@@ -117,18 +126,20 @@ public sealed class VoteStore(NpgsqlDataSource dataSource)
             {
                 used[key]++;
                 votedToday.Add((vote.VoterId, vote.IdeaId, key.Day));
+                var held = rules.Holds(recent.GetValueOrDefault(vote.VoterId));
+                recent[vote.VoterId] = recent.GetValueOrDefault(vote.VoterId) + 1;
                 var id = Guid.CreateVersion7();
                 if (vote.IdempotencyKey is { } newKey)
                 {
-                    earlier[(vote.VoterId, newKey)] = new Earlier(vote.VoterId, newKey, id, vote.IdeaId, now);
+                    earlier[(vote.VoterId, newKey)] = new Earlier(vote.VoterId, newKey, id, vote.IdeaId, now, held);
                 }
-                accepted.Add((n, id, vote, idea, key));
-                results[n] = new VoteResult(StatusCode.OK, "", id, now, Left(), resetsAt);
+                accepted.Add((n, id, vote, idea, key, held));
+                results[n] = new VoteResult(StatusCode.OK, "", id, now, Left(), resetsAt, held);
             }
         }
         if (accepted.Count > 0)
         {
-            var castAt = await RecordAsync(tx, accepted.Select(a => (a.Id, a.Vote, a.Idea, a.Key.Day)).ToList(),
+            var castAt = await RecordAsync(tx, accepted.Select(a => (a.Id, a.Vote, a.Idea, a.Key.Day, a.Held)).ToList(),
                 accepted.Select(a => a.Key).Distinct().Select(k => (k, used[k])).ToList());
             foreach (var a in accepted)
             {
@@ -138,18 +149,18 @@ public sealed class VoteStore(NpgsqlDataSource dataSource)
         return results!;
     }
 
-    /// <summary>Inserts the accepted votes, queues them for the tally and stores the allowances used; answers each vote's time.</summary>
+    /// <summary>Inserts the accepted votes, queues those not held for the tally and stores the allowances used; answers each vote's time.</summary>
     private static async Task<Dictionary<Guid, DateTime>> RecordAsync(
-        NpgsqlTransaction tx, IReadOnlyList<(Guid Id, NewVote Vote, BallotIdea Idea, DateOnly Day)> votes, IReadOnlyList<(AllowanceKey Key, int Used)> allowances)
+        NpgsqlTransaction tx, IReadOnlyList<(Guid Id, NewVote Vote, BallotIdea Idea, DateOnly Day, bool Held)> votes, IReadOnlyList<(AllowanceKey Key, int Used)> allowances)
     {
         var connection = tx.Connection!;
         var castAt = await connection.QueryAsync<(Guid Id, DateTime CastAt)>(
             """
             WITH inserted AS (
-                INSERT INTO votes (id, idea_id, cycle_id, program_id, voter_id, vote_day, channel, idempotency_key)
-                SELECT * FROM unnest(@ids, @ideaIds, @cycleIds, @programIds, @voters, @days, @channels, @keys)
-                RETURNING id, idea_id, cycle_id, cast_at, voter_id),
-            queued AS (INSERT INTO untallied_votes (idea_id, cycle_id, cast_at, voter_id) SELECT idea_id, cycle_id, cast_at, voter_id FROM inserted)
+                INSERT INTO votes (id, idea_id, cycle_id, program_id, voter_id, vote_day, channel, idempotency_key, review)
+                SELECT * FROM unnest(@ids, @ideaIds, @cycleIds, @programIds, @voters, @days, @channels, @keys, @reviews)
+                RETURNING id, idea_id, cycle_id, cast_at, voter_id, review),
+            queued AS (INSERT INTO untallied_votes (idea_id, cycle_id, cast_at, voter_id) SELECT idea_id, cycle_id, cast_at, voter_id FROM inserted WHERE review = 'none')
             SELECT id, cast_at FROM inserted
             """,
             new
@@ -162,6 +173,7 @@ public sealed class VoteStore(NpgsqlDataSource dataSource)
                 days = votes.Select(v => v.Day).ToArray(),
                 channels = votes.Select(v => v.Vote.Channel).ToArray(),
                 keys = votes.Select(v => v.Vote.IdempotencyKey).ToArray(),
+                reviews = votes.Select(v => v.Held ? VoteReviews.Held : VoteReviews.None).ToArray(),
             }, tx);
         await connection.ExecuteAsync(
             """
@@ -202,7 +214,7 @@ public sealed class VoteStore(NpgsqlDataSource dataSource)
             """
             SELECT v.idea_id, b.tier, b.category, count(*) AS votes, max(v.cast_at) AS last_vote_at, b.withdrawn_at IS NOT NULL AS withdrawn
             FROM votes v JOIN ballot_ideas b ON b.idea_id = v.idea_id
-            WHERE v.cycle_id = @cycleId
+            WHERE v.cycle_id = @cycleId AND v.review IN ('none', 'accepted')
             GROUP BY v.idea_id, b.tier, b.category, b.withdrawn_at
             ORDER BY votes DESC, last_vote_at, v.idea_id
             """, new { cycleId }, tx);

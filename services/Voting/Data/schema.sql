@@ -84,3 +84,14 @@ ALTER TABLE ballot_cycles ALTER COLUMN voting_opened_at DROP DEFAULT;
 
 -- Who cast each vote waiting for the tally, so VotesTallied can say who voted.
 ALTER TABLE untallied_votes ADD COLUMN IF NOT EXISTS voter_id text;
+
+-- Vote review: a voter's votes beyond the velocity threshold are held ('held') and counted only
+-- once an operator accepts them ('accepted'); voided ones ('voided') never count. Most votes are
+-- never reviewed ('none'). The tally, the final count and rebuilds count 'none' and 'accepted'.
+ALTER TABLE votes ADD COLUMN IF NOT EXISTS review text NOT NULL DEFAULT 'none';
+ALTER TABLE votes ADD COLUMN IF NOT EXISTS reviewed_at timestamptz;
+ALTER TABLE votes ADD COLUMN IF NOT EXISTS reviewed_by text;
+ALTER TABLE votes ADD COLUMN IF NOT EXISTS review_reason text;
+CREATE INDEX IF NOT EXISTS held_votes ON votes (cast_at, id) WHERE review = 'held';
+-- A voter's recent votes, for the velocity threshold.
+CREATE INDEX IF NOT EXISTS votes_by_voter_time ON votes (voter_id, cast_at);

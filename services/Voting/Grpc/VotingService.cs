@@ -1,4 +1,5 @@
 using ConductorMesh.Ideas.V1;
+using ConductorMesh.ServiceDefaults.Auth;
 using ConductorMesh.ServiceDefaults.Grpc;
 using ConductorMesh.Voting.Data;
 using ConductorMesh.Voting.Domain;
@@ -8,8 +9,10 @@ using Grpc.Core;
 
 namespace ConductorMesh.Voting.Grpc;
 
-public sealed class VotingService(
-    BallotDirectory directory, VoteWriter writer, VoteStore votes, TallyStore tally, Leaderboards leaderboards, LeaderboardWatch watch, StandingsAccess access)
+/// <summary>The Voting API; the review of held votes is in the partial file beside this one.</summary>
+public sealed partial class VotingService(
+    BallotDirectory directory, VoteWriter writer, VoteStore votes, TallyStore tally, Leaderboards leaderboards, LeaderboardWatch watch, StandingsAccess access,
+    CallerAccess caller, HeldVotesStore held)
     : VotingApi.VotingApiBase
 {
     public const int MaxBulkVotes = 100_000;
@@ -30,6 +33,7 @@ public sealed class VotingService(
             VotesLeftToday = result.VotesLeft,
             AllowanceResetsAt = Timestamp.FromDateTime(result.ResetsAt),
             CastAt = Timestamp.FromDateTime(result.CastAt),
+            Held = result.Held,
         };
     }
 
@@ -57,6 +61,7 @@ public sealed class VotingService(
             outcomes.Add(null!); // set below, from the check or from the writer
             try
             {
+                await caller.EnsureActsAsAsync(context, request); // the voter must be one the caller may vote as
                 var vote = VoteFields.Checked(request);
                 await directory.EnsureIdeaAsync(vote.IdeaId, context.CancellationToken);
                 chunk.Add((index, vote));
@@ -73,10 +78,10 @@ public sealed class VotingService(
         Flush();
 
         var results = await Task.WhenAll(outcomes);
-        var response = new CastVotesResponse { Accepted = results.Count(r => r.Code == StatusCode.OK) };
+        var response = new CastVotesResponse { Accepted = results.Count(r => r.Code == StatusCode.OK), Held = results.Count(r => r.Held) };
         response.Outcomes.AddRange(results.Select((r, i) => new VoteOutcome
         {
-            Index = i, Code = (int)r.Code, Message = r.Message, VoteId = r.Code == StatusCode.OK ? r.VoteId.ToString() : "",
+            Index = i, Code = (int)r.Code, Message = r.Message, VoteId = r.Code == StatusCode.OK ? r.VoteId.ToString() : "", Held = r.Held,
         }));
         return response;
     }

@@ -18,7 +18,7 @@ public sealed class ConversationTests(MeshFixture mesh)
     }
 
     private Task<Comment> PostAsync(string idea, Member author, string body, Comment? parent = null) =>
-        mesh.Community.PostCommentAsync(new PostCommentRequest { IdeaId = idea, AuthorId = author.Id, Body = body, ParentId = parent?.Id ?? "" }).ResponseAsync;
+        mesh.Partner.Community.PostCommentAsync(new PostCommentRequest { IdeaId = idea, AuthorId = author.Id, Body = body, ParentId = parent?.Id ?? "" }).ResponseAsync;
 
     [Fact]
     public async Task A_thread_reads_each_comment_followed_by_its_replies_and_pages()
@@ -35,7 +35,7 @@ public sealed class ConversationTests(MeshFixture mesh)
         var request = new ListCommentsRequest { IdeaId = idea, PageSize = 2 };
         do
         {
-            var page = await mesh.Community.ListCommentsAsync(request);
+            var page = await mesh.Partner.Community.ListCommentsAsync(request);
             all.AddRange(page.Comments);
             request.PageToken = page.NextPageToken;
         }
@@ -55,17 +55,17 @@ public sealed class ConversationTests(MeshFixture mesh)
         var comment = await PostAsync(idea, ann, "Typo here");
         var reply = await PostAsync(idea, bob, "I agree", comment);
 
-        var edited = await mesh.Community.EditCommentAsync(new EditCommentRequest { CommentId = comment.Id, AuthorId = ann.Id, Body = "No typo <i>here</i>" });
+        var edited = await mesh.Partner.Community.EditCommentAsync(new EditCommentRequest { CommentId = comment.Id, AuthorId = ann.Id, Body = "No typo <i>here</i>" });
         Assert.Equal("No typo <i>here</i>", edited.Body);
         Assert.NotNull(edited.EditedAt);
-        await Refused.With(() => mesh.Community.EditCommentAsync(new EditCommentRequest { CommentId = comment.Id, AuthorId = bob.Id, Body = "hijack" }).ResponseAsync,
+        await Refused.With(() => mesh.Partner.Community.EditCommentAsync(new EditCommentRequest { CommentId = comment.Id, AuthorId = bob.Id, Body = "hijack" }).ResponseAsync,
             StatusCode.PermissionDenied, "Only its author");
-        await Refused.With(() => mesh.Community.DeleteCommentAsync(new DeleteCommentRequest { CommentId = comment.Id, AuthorId = bob.Id }).ResponseAsync,
+        await Refused.With(() => mesh.Partner.Community.DeleteCommentAsync(new DeleteCommentRequest { CommentId = comment.Id, AuthorId = bob.Id }).ResponseAsync,
             StatusCode.PermissionDenied, "Only its author");
 
-        var deleted = await mesh.Community.DeleteCommentAsync(new DeleteCommentRequest { CommentId = comment.Id, AuthorId = ann.Id });
+        var deleted = await mesh.Partner.Community.DeleteCommentAsync(new DeleteCommentRequest { CommentId = comment.Id, AuthorId = ann.Id });
         Assert.Equal((CommentState.Deleted, ""), (deleted.State, deleted.Body));
-        var thread = (await mesh.Community.ListCommentsAsync(new ListCommentsRequest { IdeaId = idea })).Comments;
+        var thread = (await mesh.Partner.Community.ListCommentsAsync(new ListCommentsRequest { IdeaId = idea })).Comments;
         Assert.Equal([(comment.Id, CommentState.Deleted, ""), (reply.Id, CommentState.Visible, "I agree")], thread.Select(c => (c.Id, c.State, c.Body)));
         await Refused.With(() => PostAsync(idea, bob, "Replying to nothing", comment), StatusCode.FailedPrecondition, "was deleted");
     }
@@ -79,18 +79,18 @@ public sealed class ConversationTests(MeshFixture mesh)
         var comment = await PostAsync(idea, author, "Something rude");
         ReportCommentRequest Report(Member m) => new() { CommentId = comment.Id, ReporterId = m.Id, Reason = "rude" };
 
-        await Refused.With(() => mesh.Community.ReportCommentAsync(Report(author)).ResponseAsync, StatusCode.FailedPrecondition, "own comments");
-        Assert.Equal(1, (await mesh.Community.ReportCommentAsync(Report(reporters[0]))).Reports);
-        Assert.Equal(1, (await mesh.Community.ReportCommentAsync(Report(reporters[0]))).Reports); // the same member again counts once
-        Assert.Equal(CommentState.Visible, (await mesh.Community.ReportCommentAsync(Report(reporters[1]))).State);
-        var hidden = await mesh.Community.ReportCommentAsync(Report(reporters[2]));
+        await Refused.With(() => mesh.Partner.Community.ReportCommentAsync(Report(author)).ResponseAsync, StatusCode.FailedPrecondition, "own comments");
+        Assert.Equal(1, (await mesh.Partner.Community.ReportCommentAsync(Report(reporters[0]))).Reports);
+        Assert.Equal(1, (await mesh.Partner.Community.ReportCommentAsync(Report(reporters[0]))).Reports); // the same member again counts once
+        Assert.Equal(CommentState.Visible, (await mesh.Partner.Community.ReportCommentAsync(Report(reporters[1]))).State);
+        var hidden = await mesh.Partner.Community.ReportCommentAsync(Report(reporters[2]));
         Assert.Equal((CommentState.Hidden, 3, ""), (hidden.State, hidden.Reports, hidden.Body));
         var byReports = await mesh.Bus.WaitFor<CommentHidden>(e => e.CommentId == Guid.Parse(comment.Id), "CommentHidden");
         Assert.Equal("reports", byReports.HiddenBy);
 
         var restored = await mesh.Community.ModerateCommentAsync(new ModerateCommentRequest { CommentId = comment.Id, ModeratorId = "mod-1", Hide = false });
         Assert.Equal((CommentState.Visible, 0, "Something rude"), (restored.State, restored.Reports, restored.Body));
-        Assert.Equal(1, (await mesh.Community.ReportCommentAsync(Report(reporters[0]))).Reports); // reports start over after review
+        Assert.Equal(1, (await mesh.Partner.Community.ReportCommentAsync(Report(reporters[0]))).Reports); // reports start over after review
 
         var moderated = await mesh.Community.ModerateCommentAsync(new ModerateCommentRequest { CommentId = comment.Id, ModeratorId = "mod-2", Hide = true, Reason = "off-topic" });
         Assert.Equal(CommentState.Hidden, moderated.State);

@@ -14,7 +14,7 @@ public sealed class FeedAndElementsTests(MeshFixture mesh)
     private readonly Scenario scenario = new(mesh);
 
     private Task<Feed> FeedAsync(Member member, Func<Feed, bool> done, string what) =>
-        Eventually.Get(() => mesh.Community.GetFeedAsync(new GetFeedRequest { MemberId = member.Id, PageSize = 200 }).ResponseAsync, done, what);
+        Eventually.Get(() => mesh.Partner.Community.GetFeedAsync(new GetFeedRequest { MemberId = member.Id, PageSize = 200 }).ResponseAsync, done, what);
 
     /// <summary>The first activity on the stream that matches; others (earlier events still arriving) pass by.</summary>
     private static async Task<Activity> NextAsync(Grpc.Core.IAsyncStreamReader<Activity> stream, Func<Activity, bool> match, CancellationToken ct)
@@ -40,19 +40,19 @@ public sealed class FeedAndElementsTests(MeshFixture mesh)
         var (_, cycle) = await scenario.OpenCycleAsync(1_000_000, new Tier { Name = "5k", AmountMinor = 5_000_00, Slots = 2 });
         var followedIdea = await scenario.ApprovedAsync(cycle, "Followed idea", "5k", "someone-else");
         var unrelated = await scenario.ApprovedAsync(cycle, "Unrelated idea", "5k", "someone-else");
-        await mesh.Community.FollowAsync(new FollowRequest { FollowerId = reader.Id, IdeaId = followedIdea.Id });
-        await mesh.Community.FollowAsync(new FollowRequest { FollowerId = reader.Id, MemberId = author.Id });
+        await mesh.Partner.Community.FollowAsync(new FollowRequest { FollowerId = reader.Id, IdeaId = followedIdea.Id });
+        await mesh.Partner.Community.FollowAsync(new FollowRequest { FollowerId = reader.Id, MemberId = author.Id });
         var authorsIdea = await scenario.ApprovedAsync(cycle, "The author's idea", "5k", author.Id);
 
-        using var live = mesh.Community.WatchFeed(new WatchFeedRequest { MemberId = reader.Id });
+        using var live = mesh.Partner.Community.WatchFeed(new WatchFeedRequest { MemberId = reader.Id });
         await live.ResponseHeadersAsync; // sent once the stream is listening
         using var streamTimeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
         var commentStreamed = NextAsync(live.ResponseStream, a => a.Kind == ActivityKind.CommentPosted && a.IdeaId == followedIdea.Id, streamTimeout.Token);
-        await mesh.Community.PostCommentAsync(new PostCommentRequest { IdeaId = followedIdea.Id, AuthorId = commenter.Id, Body = "Love it" });
-        using var call = mesh.Voting.CastVotes();
-        for (var i = 0; i < 100; i++)
+        await mesh.Partner.Community.PostCommentAsync(new PostCommentRequest { IdeaId = followedIdea.Id, AuthorId = commenter.Id, Body = "Love it" });
+        using var call = mesh.Partner.Voting.CastVotes(); // a text-message gateway, for its members
+        foreach (var fan in await mesh.NewMembersAsync(100, "fan"))
         {
-            await call.RequestStream.WriteAsync(new CastVoteRequest { VoterId = $"fan-{Guid.NewGuid():N}", IdeaId = followedIdea.Id, Channel = VoteChannel.Sms });
+            await call.RequestStream.WriteAsync(new CastVoteRequest { VoterId = fan, IdeaId = followedIdea.Id, Channel = VoteChannel.Sms });
         }
         await call.RequestStream.CompleteAsync();
         await call.ResponseAsync;
@@ -71,11 +71,11 @@ public sealed class FeedAndElementsTests(MeshFixture mesh)
 
         // A redelivered event changes nothing.
         var approved = (IdeaApproved)mesh.Bus.AboutIdea(Guid.Parse(authorsIdea.Id)).First(e => e is IdeaApproved);
-        var before = (await Eventually.Get(() => mesh.Community.ListIdeaActivityAsync(new ListIdeaActivityRequest { IdeaId = authorsIdea.Id }).ResponseAsync,
+        var before = (await Eventually.Get(() => mesh.Partner.Community.ListIdeaActivityAsync(new ListIdeaActivityRequest { IdeaId = authorsIdea.Id }).ResponseAsync,
             f => f.Items.Any(i => i.Kind == ActivityKind.IdeaSubmitted) && f.Items.Any(i => i.Kind == ActivityKind.IdeaApproved), "the idea's first two activities")).Items.Count;
         await mesh.Bus.ReplayAsync(approved);
         await mesh.Bus.ReplayAsync(new IdeaMilestoneReached(Guid.Parse(authorsIdea.Id), Guid.Parse(cycle.Id), 100, 100)); // a new event, after the replay
-        var after = await Eventually.Get(() => mesh.Community.ListIdeaActivityAsync(new ListIdeaActivityRequest { IdeaId = authorsIdea.Id }).ResponseAsync,
+        var after = await Eventually.Get(() => mesh.Partner.Community.ListIdeaActivityAsync(new ListIdeaActivityRequest { IdeaId = authorsIdea.Id }).ResponseAsync,
             f => f.Items.Any(i => i.Kind == ActivityKind.VoteMilestone), "the event published after the replay");
         Assert.Equal(before + 1, after.Items.Count);
     }
@@ -90,30 +90,30 @@ public sealed class FeedAndElementsTests(MeshFixture mesh)
 
         for (var i = 0; i < 3; i++)
         {
-            await mesh.Community.RecordViewAsync(new RecordViewRequest { IdeaId = idea.Id });
+            await mesh.Partner.Community.RecordViewAsync(new RecordViewRequest { IdeaId = idea.Id });
         }
-        await mesh.Community.RecordShareAsync(new RecordShareRequest { IdeaId = idea.Id, MemberId = m1.Id, Channel = ShareChannel.Social });
-        Assert.Equal(2, (await mesh.Community.RecordShareAsync(new RecordShareRequest { IdeaId = idea.Id, Channel = ShareChannel.Email })).Shares);
-        await mesh.Community.FollowAsync(new FollowRequest { FollowerId = m1.Id, IdeaId = idea.Id });
-        await mesh.Community.FollowAsync(new FollowRequest { FollowerId = m2.Id, IdeaId = idea.Id });
-        var comment = await mesh.Community.PostCommentAsync(new PostCommentRequest { IdeaId = idea.Id, AuthorId = m1.Id, Body = "Count me in" });
-        await mesh.Community.PostCommentAsync(new PostCommentRequest { IdeaId = idea.Id, AuthorId = m1.Id, Body = "And my neighbours", ParentId = comment.Id });
+        await mesh.Partner.Community.RecordShareAsync(new RecordShareRequest { IdeaId = idea.Id, MemberId = m1.Id, Channel = ShareChannel.Social });
+        Assert.Equal(2, (await mesh.Partner.Community.RecordShareAsync(new RecordShareRequest { IdeaId = idea.Id, Channel = ShareChannel.Email })).Shares);
+        await mesh.Partner.Community.FollowAsync(new FollowRequest { FollowerId = m1.Id, IdeaId = idea.Id });
+        await mesh.Partner.Community.FollowAsync(new FollowRequest { FollowerId = m2.Id, IdeaId = idea.Id });
+        var comment = await mesh.Partner.Community.PostCommentAsync(new PostCommentRequest { IdeaId = idea.Id, AuthorId = m1.Id, Body = "Count me in" });
+        await mesh.Partner.Community.PostCommentAsync(new PostCommentRequest { IdeaId = idea.Id, AuthorId = m1.Id, Body = "And my neighbours", ParentId = comment.Id });
         // Three voters, one of them m1 (a member votes as their member id): the audience counts m1 once.
         foreach (var voter in new[] { m1.Id, "+15550001", "+15550002" })
         {
-            await mesh.Voting.CastVoteAsync(new CastVoteRequest { VoterId = voter, IdeaId = idea.Id, Channel = VoteChannel.Web });
+            await mesh.Voting.CastVoteAsync(new CastVoteRequest { VoterId = voter, IdeaId = idea.Id, Channel = VoteChannel.Web }, mesh.AsMember(voter));
         }
-        await mesh.Voting.CastVoteAsync(new CastVoteRequest { VoterId = "+15550003", IdeaId = quiet.Id, Channel = VoteChannel.Sms });
+        await mesh.Voting.CastVoteAsync(new CastVoteRequest { VoterId = "+15550003", IdeaId = quiet.Id, Channel = VoteChannel.Sms }, mesh.AsMember("+15550003"));
 
-        var elements = await Eventually.Get(() => mesh.Community.GetIdeaElementsAsync(new GetIdeaElementsRequest { IdeaId = idea.Id }).ResponseAsync,
+        var elements = await Eventually.Get(() => mesh.Partner.Community.GetIdeaElementsAsync(new GetIdeaElementsRequest { IdeaId = idea.Id }).ResponseAsync,
             e => e.Action == 3, "the votes to reach Community");
         Assert.Equal((3L, 2L, 4L, 4L, 3L), (elements.Attention, elements.Awareness, elements.Affinity, elements.Audience, elements.Action));
         await mesh.Bus.WaitFor<IdeaShared>(e => e.IdeaId == Guid.Parse(idea.Id) && e.MemberId == Guid.Parse(m1.Id) && e.Channel == "Social", "IdeaShared");
 
-        await Eventually.Get(() => mesh.Community.GetIdeaElementsAsync(new GetIdeaElementsRequest { IdeaId = quiet.Id }).ResponseAsync, e => e.Action == 1, "the quiet idea's vote");
-        var byAction = await mesh.Community.RankIdeasAsync(new RankIdeasRequest { CycleId = cycle.Id, Element = Element.Action, PageSize = 1 });
-        var next = await mesh.Community.RankIdeasAsync(new RankIdeasRequest { CycleId = cycle.Id, Element = Element.Action, PageSize = 1, PageToken = byAction.NextPageToken });
+        await Eventually.Get(() => mesh.Partner.Community.GetIdeaElementsAsync(new GetIdeaElementsRequest { IdeaId = quiet.Id }).ResponseAsync, e => e.Action == 1, "the quiet idea's vote");
+        var byAction = await mesh.Partner.Community.RankIdeasAsync(new RankIdeasRequest { CycleId = cycle.Id, Element = Element.Action, PageSize = 1 });
+        var next = await mesh.Partner.Community.RankIdeasAsync(new RankIdeasRequest { CycleId = cycle.Id, Element = Element.Action, PageSize = 1, PageToken = byAction.NextPageToken });
         Assert.Equal([idea.Id, quiet.Id], byAction.Ideas.Concat(next.Ideas).Select(i => i.IdeaId));
-        await Refused.With(() => mesh.Community.RankIdeasAsync(new RankIdeasRequest { CycleId = cycle.Id }).ResponseAsync, Grpc.Core.StatusCode.InvalidArgument, "element");
+        await Refused.With(() => mesh.Partner.Community.RankIdeasAsync(new RankIdeasRequest { CycleId = cycle.Id }).ResponseAsync, Grpc.Core.StatusCode.InvalidArgument, "element");
     }
 }

@@ -16,17 +16,17 @@ public sealed class MemberTests(MeshFixture mesh)
     public async Task A_member_registers_with_a_unique_handle_and_edits_the_profile()
     {
         var handle = $"Ada_{Guid.NewGuid():N}"[..20];
-        var ada = await mesh.Community.RegisterMemberAsync(new RegisterMemberRequest { Handle = handle, DisplayName = "  Ada Lovelace ", Location = "London" });
+        var ada = await mesh.Partner.Community.RegisterMemberAsync(new RegisterMemberRequest { Handle = handle, DisplayName = "  Ada Lovelace ", Location = "London" });
         Assert.Equal((handle, "Ada Lovelace", "London", ""), (ada.Handle, ada.DisplayName, ada.Location, ada.Bio));
-        await Refused.With(() => mesh.Community.RegisterMemberAsync(new RegisterMemberRequest { Handle = handle.ToUpperInvariant(), DisplayName = "Impostor" }).ResponseAsync,
+        await Refused.With(() => mesh.Partner.Community.RegisterMemberAsync(new RegisterMemberRequest { Handle = handle.ToUpperInvariant(), DisplayName = "Impostor" }).ResponseAsync,
             StatusCode.AlreadyExists, "is taken");
-        await Refused.With(() => mesh.Community.RegisterMemberAsync(new RegisterMemberRequest { Handle = "no spaces", DisplayName = "X" }).ResponseAsync,
+        await Refused.With(() => mesh.Partner.Community.RegisterMemberAsync(new RegisterMemberRequest { Handle = "no spaces", DisplayName = "X" }).ResponseAsync,
             StatusCode.InvalidArgument, "handle");
-        await Refused.With(() => mesh.Community.RegisterMemberAsync(new RegisterMemberRequest { Handle = "ok-handle", DisplayName = "X", Bio = new string('b', 501) }).ResponseAsync,
+        await Refused.With(() => mesh.Partner.Community.RegisterMemberAsync(new RegisterMemberRequest { Handle = "ok-handle", DisplayName = "X", Bio = new string('b', 501) }).ResponseAsync,
             StatusCode.InvalidArgument, "bio");
 
-        Assert.Equal(ada.Id, (await mesh.Community.GetMemberAsync(new GetMemberRequest { Handle = handle.ToLowerInvariant() })).Id);
-        var updated = await mesh.Community.UpdateMemberAsync(new UpdateMemberRequest
+        Assert.Equal(ada.Id, (await mesh.Partner.Community.GetMemberAsync(new GetMemberRequest { Handle = handle.ToLowerInvariant() })).Id);
+        var updated = await mesh.Partner.Community.UpdateMemberAsync(new UpdateMemberRequest
         {
             MemberId = ada.Id, Bio = "<b>Analyst</b>", DisplayName = "ignored", UpdateMask = new FieldMask { Paths = { "bio" } },
         });
@@ -45,10 +45,10 @@ public sealed class MemberTests(MeshFixture mesh)
         var suspended = await mesh.Community.SuspendMemberAsync(new SuspendMemberRequest { MemberId = troll.Id, ModeratorId = "mod-1", Reason = "spam" });
         Assert.Equal("spam", suspended.SuspensionReason);
 
-        await Refused.With(() => mesh.Community.FollowAsync(new FollowRequest { FollowerId = troll.Id, MemberId = other.Id }).ResponseAsync, StatusCode.FailedPrecondition, "suspended");
-        await Refused.With(() => mesh.Community.PostCommentAsync(new PostCommentRequest { IdeaId = idea.Id, AuthorId = troll.Id, Body = "buy now" }).ResponseAsync,
+        await Refused.With(() => mesh.Partner.Community.FollowAsync(new FollowRequest { FollowerId = troll.Id, MemberId = other.Id }).ResponseAsync, StatusCode.FailedPrecondition, "suspended");
+        await Refused.With(() => mesh.Partner.Community.PostCommentAsync(new PostCommentRequest { IdeaId = idea.Id, AuthorId = troll.Id, Body = "buy now" }).ResponseAsync,
             StatusCode.FailedPrecondition, "suspended");
-        await Refused.With(() => mesh.Community.UpdateMemberAsync(new UpdateMemberRequest { MemberId = troll.Id, Bio = "x", UpdateMask = new FieldMask { Paths = { "bio" } } }).ResponseAsync,
+        await Refused.With(() => mesh.Partner.Community.UpdateMemberAsync(new UpdateMemberRequest { MemberId = troll.Id, Bio = "x", UpdateMask = new FieldMask { Paths = { "bio" } } }).ResponseAsync,
             StatusCode.FailedPrecondition, "suspended");
     }
 
@@ -60,27 +60,27 @@ public sealed class MemberTests(MeshFixture mesh)
         for (var i = 0; i < 3; i++)
         {
             fans.Add(await people.RegisterAsync($"fan{i}"));
-            var followed = await mesh.Community.FollowAsync(new FollowRequest { FollowerId = fans[^1].Id, MemberId = star.Id });
+            var followed = await mesh.Partner.Community.FollowAsync(new FollowRequest { FollowerId = fans[^1].Id, MemberId = star.Id });
             Assert.Equal(i + 1, followed.Followers);
         }
-        Assert.Equal(3, (await mesh.Community.FollowAsync(new FollowRequest { FollowerId = fans[0].Id, MemberId = star.Id })).Followers);
-        await Refused.With(() => mesh.Community.FollowAsync(new FollowRequest { FollowerId = star.Id, MemberId = star.Id }).ResponseAsync, StatusCode.InvalidArgument, "themselves");
-        await Refused.With(() => mesh.Community.FollowAsync(new FollowRequest { FollowerId = star.Id }).ResponseAsync, StatusCode.InvalidArgument, "exactly one");
+        Assert.Equal(3, (await mesh.Partner.Community.FollowAsync(new FollowRequest { FollowerId = fans[0].Id, MemberId = star.Id })).Followers);
+        await Refused.With(() => mesh.Partner.Community.FollowAsync(new FollowRequest { FollowerId = star.Id, MemberId = star.Id }).ResponseAsync, StatusCode.InvalidArgument, "themselves");
+        await Refused.With(() => mesh.Partner.Community.FollowAsync(new FollowRequest { FollowerId = star.Id }).ResponseAsync, StatusCode.InvalidArgument, "exactly one");
 
-        var first = await mesh.Community.ListFollowersAsync(new ListFollowersRequest { MemberId = star.Id, PageSize = 2 });
-        var second = await mesh.Community.ListFollowersAsync(new ListFollowersRequest { MemberId = star.Id, PageSize = 2, PageToken = first.NextPageToken });
+        var first = await mesh.Partner.Community.ListFollowersAsync(new ListFollowersRequest { MemberId = star.Id, PageSize = 2 });
+        var second = await mesh.Partner.Community.ListFollowersAsync(new ListFollowersRequest { MemberId = star.Id, PageSize = 2, PageToken = first.NextPageToken });
         Assert.Equal([fans[2].Id, fans[1].Id, fans[0].Id], first.Follows.Concat(second.Follows).Select(f => f.FollowerId));
         Assert.Equal("", second.NextPageToken);
 
         var (_, cycle) = await scenario.OpenCycleAsync(1_000_000, Scenario.FiveK);
         var idea = await scenario.SubmitAsync(cycle, "Followed right away", "5k", "author-f"); // before Community hears of it
-        Assert.Equal(1, (await mesh.Community.FollowAsync(new FollowRequest { FollowerId = fans[0].Id, IdeaId = idea.Id })).Followers);
-        var following = await mesh.Community.ListFollowingAsync(new ListFollowingRequest { MemberId = fans[0].Id });
+        Assert.Equal(1, (await mesh.Partner.Community.FollowAsync(new FollowRequest { FollowerId = fans[0].Id, IdeaId = idea.Id })).Followers);
+        var following = await mesh.Partner.Community.ListFollowingAsync(new ListFollowingRequest { MemberId = fans[0].Id });
         Assert.Equal([(idea.Id, ""), ("", star.Id)], following.Follows.Select(f => (f.IdeaId, f.MemberId)));
 
-        var left = await mesh.Community.UnfollowAsync(new FollowRequest { FollowerId = fans[1].Id, MemberId = star.Id });
+        var left = await mesh.Partner.Community.UnfollowAsync(new FollowRequest { FollowerId = fans[1].Id, MemberId = star.Id });
         Assert.Equal((false, 2L), (left.Following, left.Followers));
-        Assert.Equal(2, (await mesh.Community.GetMemberAsync(new GetMemberRequest { MemberId = star.Id })).Followers);
+        Assert.Equal(2, (await mesh.Partner.Community.GetMemberAsync(new GetMemberRequest { MemberId = star.Id })).Followers);
         await mesh.Bus.WaitFor<MemberFollowed>(e => e.FollowerId == Guid.Parse(fans[2].Id) && e.MemberId == Guid.Parse(star.Id), "MemberFollowed");
         await mesh.Bus.WaitFor<IdeaFollowed>(e => e.FollowerId == Guid.Parse(fans[0].Id) && e.IdeaId == Guid.Parse(idea.Id), "IdeaFollowed");
         Assert.Single(mesh.Bus.All.OfType<MemberFollowed>(), e => e.FollowerId == Guid.Parse(fans[0].Id) && e.MemberId == Guid.Parse(star.Id));

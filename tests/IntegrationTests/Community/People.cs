@@ -6,7 +6,7 @@ namespace ConductorMesh.IntegrationTests.Community;
 public sealed class People(MeshFixture mesh)
 {
     public async Task<Member> RegisterAsync(string name) =>
-        await mesh.Community.RegisterMemberAsync(new RegisterMemberRequest
+        await mesh.Partner.Community.RegisterMemberAsync(new RegisterMemberRequest
         {
             Handle = $"{name}-{Guid.NewGuid():N}"[..30], DisplayName = name, Bio = $"{name} likes ideas", Location = "Austin, TX",
         });

@@ -30,7 +30,7 @@ public sealed class PhaseTests(MeshFixture mesh)
     }
 
     private Task<CastVoteResponse> VoteAsync(Idea idea, string voter) =>
-        mesh.Voting.CastVoteAsync(new CastVoteRequest { VoterId = voter, IdeaId = idea.Id, Channel = VoteChannel.Web }).ResponseAsync;
+        mesh.Voting.CastVoteAsync(new CastVoteRequest { VoterId = voter, IdeaId = idea.Id, Channel = VoteChannel.Web }, mesh.AsMember(voter)).ResponseAsync;
 
     [Fact]
     public async Task Phases_advance_on_schedule_each_step_published_once_in_order()
@@ -46,7 +46,7 @@ public sealed class PhaseTests(MeshFixture mesh)
 
         await mesh.Bus.WaitFor<SubmissionsClosed>(e => e.CycleId == Guid.Parse(cycle.Id), "submissions to close on schedule");
         Assert.Equal(CyclePhase.Voting, (await mesh.Grants.GetCycleAsync(new GetCycleRequest { CycleId = cycle.Id })).Phase);
-        await Refused.With(() => mesh.Ideas.SubmitIdeaAsync(Scenario.Submission(cycle, "Late idea", "5k", "author-late")).ResponseAsync,
+        await Refused.With(() => scenario.SubmitAsync(Scenario.Submission(cycle, "Late idea", "5k", "author-late")),
             StatusCode.FailedPrecondition, "stopped taking submissions");
 
         var closed = await mesh.Bus.WaitFor<CycleClosed>(e => e.CycleId == Guid.Parse(cycle.Id), "the cycle to close on schedule");

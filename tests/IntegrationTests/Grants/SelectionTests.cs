@@ -30,7 +30,7 @@ public sealed class SelectionTests(MeshFixture mesh)
         await scenario.VoteAsync(bigSecond, 3);
         await scenario.VoteAsync(smallOne, 2);
         await scenario.VoteAsync(smallTwo, 1);
-        await mesh.Ideas.WithdrawIdeaAsync(new WithdrawIdeaRequest { IdeaId = withdrawn.Id, MemberId = "author-g5", Reason = "moved away" });
+        await mesh.Ideas.WithdrawIdeaAsync(new WithdrawIdeaRequest { IdeaId = withdrawn.Id, MemberId = "author-g5", Reason = "moved away" }, mesh.AsMember("author-g5"));
         // Voting learns the withdrawal from the bus: the idea leaves the board.
         await scenario.BoardAsync(new GetLeaderboardRequest { CycleId = cycle.Id }, (bigFirst.Id, 4), (bigSecond.Id, 3), (smallOne.Id, 2), (smallTwo.Id, 1));
 

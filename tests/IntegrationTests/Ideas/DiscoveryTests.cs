@@ -46,7 +46,7 @@ public sealed class DiscoveryTests(MeshFixture mesh)
         var other = await scenario.SubmitAsync(cycle, "Street piano", "5k", "someone-else", Category.ArtsAndCulture);
         var draftRequest = Scenario.Submission(cycle, "Unfinished thought", "5k", author);
         draftRequest.Draft = true;
-        var draft = await mesh.Ideas.SubmitIdeaAsync(draftRequest);
+        var draft = await mesh.Ideas.SubmitIdeaAsync(draftRequest, mesh.AsMember(draftRequest.AuthorMemberId));
 
         async Task<IEnumerable<string>> Ids(ListIdeasRequest r) => (await scenario.ListAllAsync(r)).Select(i => i.Id);
 
@@ -71,7 +71,7 @@ public sealed class DiscoveryTests(MeshFixture mesh)
         {
             var request = Scenario.Submission(cycle, title, "5k", $"author-{Guid.NewGuid():N}");
             request.Description = description;
-            return await mesh.Ideas.SubmitIdeaAsync(request);
+            return await mesh.Ideas.SubmitIdeaAsync(request, mesh.AsMember(request.AuthorMemberId));
         }
         var inTitle = await Idea($"Beehives {word} on the roof", "Pollinators for the neighborhood");
         var inBoth = await Idea($"Rooftop beehives {word}", $"Beehives and a {word} honey share for the block");

@@ -19,7 +19,7 @@ public sealed class LifecycleTests(MeshFixture mesh)
         var request = new UpdateIdeaRequest { IdeaId = idea.Id, MemberId = member, UpdateMask = new FieldMask() };
         request.UpdateMask.Paths.AddRange(paths);
         change(request);
-        return Ideas.UpdateIdeaAsync(request).ResponseAsync;
+        return Ideas.UpdateIdeaAsync(request, mesh.AsMember(request.MemberId)).ResponseAsync;
     }
 
     [Fact]
@@ -30,15 +30,15 @@ public sealed class LifecycleTests(MeshFixture mesh)
         var request = Scenario.Submission(cycle, "Pocket park", "5k", author);
         request.Draft = true;
 
-        var draft = await Ideas.SubmitIdeaAsync(request);
+        var draft = await Ideas.SubmitIdeaAsync(request, mesh.AsMember(request.AuthorMemberId));
         Assert.Equal(IdeaStatus.Draft, draft.Status);
         Assert.Empty((await Ideas.ListIdeasAsync(new ListIdeasRequest { CycleId = cycle.Id })).Ideas);
         Assert.Equal([draft.Id], (await Ideas.ListIdeasAsync(new ListIdeasRequest { AuthorMemberId = author })).Ideas.Select(i => i.Id));
 
         await EditAsync(draft, author, r => r.Title = "Pocket park on Elm Street", "title");
-        await Refused.With(() => Ideas.SubmitDraftAsync(new SubmitDraftRequest { IdeaId = draft.Id, MemberId = "someone-else" }).ResponseAsync,
+        await Refused.With(() => Ideas.SubmitDraftAsync(new SubmitDraftRequest { IdeaId = draft.Id, MemberId = "someone-else" }, mesh.AsMember("someone-else")).ResponseAsync,
             StatusCode.PermissionDenied, "author");
-        var submitted = await Ideas.SubmitDraftAsync(new SubmitDraftRequest { IdeaId = draft.Id, MemberId = author });
+        var submitted = await Ideas.SubmitDraftAsync(new SubmitDraftRequest { IdeaId = draft.Id, MemberId = author }, mesh.AsMember(author));
         Assert.Equal((IdeaStatus.Submitted, "Pocket park on Elm Street"), (submitted.Status, submitted.Title));
 
         var edited = await EditAsync(submitted, author, r => { r.Description = "Benches and shade trees"; r.Links.Add("https://example.org/park"); }, "description", "links");
@@ -48,7 +48,7 @@ public sealed class LifecycleTests(MeshFixture mesh)
         await Ideas.ApproveIdeaAsync(new ApproveIdeaRequest { IdeaId = draft.Id, ModeratorId = "mod-ana" });
         await Refused.With(() => EditAsync(edited, author, r => r.Title = "Too late", "title"), StatusCode.FailedPrecondition, "is approved");
 
-        var withdrawn = await Ideas.WithdrawIdeaAsync(new WithdrawIdeaRequest { IdeaId = draft.Id, MemberId = author, Reason = "Found other funding" });
+        var withdrawn = await Ideas.WithdrawIdeaAsync(new WithdrawIdeaRequest { IdeaId = draft.Id, MemberId = author, Reason = "Found other funding" }, mesh.AsMember(author));
         Assert.Equal((IdeaStatus.Withdrawn, "Found other funding"), (withdrawn.Status, withdrawn.StatusReason));
 
         var history = (await Ideas.GetIdeaHistoryAsync(new GetIdeaHistoryRequest { IdeaId = draft.Id })).Changes;
@@ -87,17 +87,17 @@ public sealed class LifecycleTests(MeshFixture mesh)
         var (_, cycle) = await scenario.OpenCycleAsync(1_000_000, Scenario.FiveK);
         var draftRequest = Scenario.Submission(cycle, "Draft idea", "5k", "author-d");
         draftRequest.Draft = true;
-        var draft = await Ideas.SubmitIdeaAsync(draftRequest);
+        var draft = await Ideas.SubmitIdeaAsync(draftRequest, mesh.AsMember(draftRequest.AuthorMemberId));
         var submitted = await scenario.SubmitAsync(cycle, "Submitted idea", "5k", "author-s");
         var approved = await scenario.ApprovedAsync(cycle, "Approved idea", "5k", "author-a");
         var rejected = await Ideas.RejectIdeaAsync(new RejectIdeaRequest { IdeaId = (await scenario.SubmitAsync(cycle, "Rejected idea", "5k", "author-r")).Id, ModeratorId = "m", Reason = "r" });
-        var withdrawn = await Ideas.WithdrawIdeaAsync(new WithdrawIdeaRequest { IdeaId = (await scenario.SubmitAsync(cycle, "Withdrawn idea", "5k", "author-w")).Id, MemberId = "author-w" });
+        var withdrawn = await Ideas.WithdrawIdeaAsync(new WithdrawIdeaRequest { IdeaId = (await scenario.SubmitAsync(cycle, "Withdrawn idea", "5k", "author-w")).Id, MemberId = "author-w" }, mesh.AsMember("author-w"));
 
         async Task Illegal(Func<Task> call, string status) => await Refused.With(call, StatusCode.FailedPrecondition, status);
         Task Approve(Idea i) => Ideas.ApproveIdeaAsync(new ApproveIdeaRequest { IdeaId = i.Id, ModeratorId = "m" }).ResponseAsync;
         Task Reject(Idea i) => Ideas.RejectIdeaAsync(new RejectIdeaRequest { IdeaId = i.Id, ModeratorId = "m", Reason = "r" }).ResponseAsync;
-        Task Withdraw(Idea i) => Ideas.WithdrawIdeaAsync(new WithdrawIdeaRequest { IdeaId = i.Id, MemberId = i.AuthorMemberId }).ResponseAsync;
-        Task SubmitDraft(Idea i) => Ideas.SubmitDraftAsync(new SubmitDraftRequest { IdeaId = i.Id, MemberId = i.AuthorMemberId }).ResponseAsync;
+        Task Withdraw(Idea i) => Ideas.WithdrawIdeaAsync(new WithdrawIdeaRequest { IdeaId = i.Id, MemberId = i.AuthorMemberId }, mesh.AsMember(i.AuthorMemberId)).ResponseAsync;
+        Task SubmitDraft(Idea i) => Ideas.SubmitDraftAsync(new SubmitDraftRequest { IdeaId = i.Id, MemberId = i.AuthorMemberId }, mesh.AsMember(i.AuthorMemberId)).ResponseAsync;
         Task Edit(Idea i) => EditAsync(i, i.AuthorMemberId, r => r.Title = "New title", "title");
 
         await Illegal(() => Approve(draft), "is draft");
@@ -134,7 +134,7 @@ public sealed class LifecycleTests(MeshFixture mesh)
         await Refused.With(() => EditAsync(idea, "author-e", _ => { }, "tier"), StatusCode.InvalidArgument, "'tier' cannot be changed");
         await Refused.With(() => EditAsync(idea, "author-e", r => r.Title = "", "title"), StatusCode.InvalidArgument, "title");
         await Refused.With(() => EditAsync(idea, "author-e", r => r.Links.Add("ftp://example.org"), "links"), StatusCode.InvalidArgument, "links[0]");
-        await Refused.With(() => Ideas.UpdateIdeaAsync(new UpdateIdeaRequest { IdeaId = Guid.NewGuid().ToString(), MemberId = "x", UpdateMask = new FieldMask { Paths = { "title" } }, Title = "Okay title" }).ResponseAsync,
+        await Refused.With(() => Ideas.UpdateIdeaAsync(new UpdateIdeaRequest { IdeaId = Guid.NewGuid().ToString(), MemberId = "x", UpdateMask = new FieldMask { Paths = { "title" } }, Title = "Okay title" }, mesh.AsMember("x")).ResponseAsync,
             StatusCode.NotFound, "No idea");
 
         Assert.Equal("Mural", (await Ideas.GetIdeaAsync(new GetIdeaRequest { IdeaId = idea.Id })).Title);

@@ -39,7 +39,7 @@ public sealed class SubmissionTests(MeshFixture mesh)
         var request = Scenario.Submission(cycle, "Tool library", "5k", author);
         spoil(request);
 
-        var refused = await Refused.With(() => mesh.Ideas.SubmitIdeaAsync(request).ResponseAsync, StatusCode.InvalidArgument, field);
+        var refused = await Refused.With(() => mesh.Ideas.SubmitIdeaAsync(request, mesh.AsMember(request.AuthorMemberId)).ResponseAsync, StatusCode.InvalidArgument, field);
 
         Assert.StartsWith(field + ":", refused.Status.Detail);
         Assert.Empty((await mesh.Ideas.ListIdeasAsync(new ListIdeasRequest { AuthorMemberId = author })).Ideas);
@@ -53,7 +53,7 @@ public sealed class SubmissionTests(MeshFixture mesh)
         request.Location = "  Austin, TX ";
         request.Links.AddRange(["https://Example.org/tools", "http://example.org/plan?x=1"]);
 
-        var idea = await mesh.Ideas.SubmitIdeaAsync(request);
+        var idea = await mesh.Ideas.SubmitIdeaAsync(request, mesh.AsMember(request.AuthorMemberId));
 
         Assert.Equal("Austin, TX", idea.Location);
         Assert.Equal(["https://example.org/tools", "http://example.org/plan?x=1"], idea.Links);
@@ -98,7 +98,7 @@ public sealed class SubmissionTests(MeshFixture mesh)
         {
             var request = Scenario.Submission(cycle, title, tier, $"author-{Guid.NewGuid():N}");
             request.QueueIfFull = true;
-            queued.Add(await mesh.Ideas.SubmitIdeaAsync(request));
+            queued.Add(await mesh.Ideas.SubmitIdeaAsync(request, mesh.AsMember(request.AuthorMemberId)));
         }
         Assert.All(queued, i => Assert.Equal(IdeaStatus.Queued, i.Status));
         Assert.Contains("waits for the program's next cycle", queued[0].StatusReason);

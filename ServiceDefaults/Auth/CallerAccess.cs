@@ -1,0 +1,94 @@
+using System.Security.Claims;
+using Google.Protobuf;
+using Grpc.Core;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.IdentityModel.Tokens;
+
+namespace ConductorMesh.ServiceDefaults.Auth;
+
+/// <summary>
+/// Applies an RPC's access rule to a call: a valid token (UNAUTHENTICATED, saying what is wrong
+/// with the token), one of the allowed roles (PERMISSION_DENIED), and the member or moderator
+/// the request names being one the caller may act as (PERMISSION_DENIED).
+/// </summary>
+public sealed class CallerAccess(AccessRules rules, IMemberDirectory members)
+{
+    /// <summary>Checks the caller's token and role; answers the rule, or null for calls that need no token (health, reflection).</summary>
+    public async Task<RpcAccess?> AuthorizeAsync(ServerCallContext context)
+    {
+        var rule = rules.For(context.Method);
+        if (rule is null)
+        {
+            return null;
+        }
+        var http = context.GetHttpContext();
+        var user = http.User;
+        if (user.Identity?.IsAuthenticated != true)
+        {
+            // The handler remembers its result for the request, so asking again costs nothing.
+            var failure = (await http.AuthenticateAsync()).Failure;
+            throw new RpcException(new Status(StatusCode.Unauthenticated, failure is null
+                ? $"{rule.Method} needs a bearer token (header 'authorization: Bearer <token>'); ./mesh token issues one for local use."
+                : $"The bearer token was refused: {Why(failure)}. Ask for a new token."));
+        }
+        var role = user.FindFirst(MeshClaims.Role)?.Value;
+        if (role is null || !rule.Roles.Contains(role))
+        {
+            throw new RpcException(new Status(StatusCode.PermissionDenied,
+                $"{rule.Method} is for {string.Join(", ", rule.Roles)}; this token's role is {role ?? "not set"}."));
+        }
+        return rule;
+    }
+
+    /// <summary>Checks the member and moderator named in one request message (for client streams, call it for each message).</summary>
+    public Task EnsureActsAsAsync(ServerCallContext context, IMessage request) =>
+        rules.For(context.Method) is { } rule ? EnsureActsAsAsync(rule, context, request) : Task.CompletedTask;
+
+    public async Task EnsureActsAsAsync(RpcAccess rule, ServerCallContext context, IMessage request)
+    {
+        var user = context.GetHttpContext().User;
+        var role = user.FindFirst(MeshClaims.Role)?.Value;
+        var sub = user.FindFirst(MeshClaims.Member)?.Value;
+        if (role == MeshClaims.Roles.Moderator && Named(request, rule.ModeratorField) is { Length: > 0 } moderator && moderator != sub)
+        {
+            throw Denied($"A moderator token acts only as its own moderator: {rule.ModeratorField} must be '{sub}', not '{moderator}'.");
+        }
+        if (Named(request, rule.MemberField) is not { Length: > 0 } member)
+        {
+            return;
+        }
+        if (role == MeshClaims.Roles.Member && member != sub)
+        {
+            throw Denied($"A member token acts only as its own member: {rule.MemberField} must be '{sub}', not '{member}'.");
+        }
+        if (role == MeshClaims.Roles.Partner)
+        {
+            var partner = user.FindFirst(MeshClaims.Partner)?.Value
+                ?? throw Denied("This partner token names no partner (its 'partner' claim is missing).");
+            if (await members.PartnerOfAsync(member, context.CancellationToken) != partner)
+            {
+                throw Denied($"Partner '{partner}' acts only for the members it registered; member '{member}' ({rule.MemberField}) is not one of them.");
+            }
+        }
+    }
+
+    /// <summary>The partner of the caller's token, if it is a partner token.</summary>
+    public static string? PartnerOf(ServerCallContext context) =>
+        context.GetHttpContext().User is { } user && user.IsInRole(MeshClaims.Roles.Partner) ? user.FindFirst(MeshClaims.Partner)?.Value : null;
+
+    private static string? Named(IMessage request, string field) =>
+        field.Length == 0 ? null : request.Descriptor.FindFieldByName(field)?.Accessor.GetValue(request) as string;
+
+    private static RpcException Denied(string message) => new(new Status(StatusCode.PermissionDenied, message));
+
+    private static string Why(Exception failure) => failure switch
+    {
+        SecurityTokenExpiredException e => $"it expired at {e.Expires:u}",
+        SecurityTokenNotYetValidException e => $"it is not valid before {e.NotBefore:u}",
+        SecurityTokenSignatureKeyNotFoundException or SecurityTokenInvalidSignatureException => "its signature does not match the issuer's keys",
+        SecurityTokenInvalidIssuerException => "it comes from another issuer",
+        SecurityTokenInvalidAudienceException => "it is meant for another audience",
+        SecurityTokenMalformedException or ArgumentException => "it is not a well-formed JWT",
+        _ => "it is not valid",
+    };
+}
