@@ -6,7 +6,7 @@ namespace ConductorMesh.AppHost;
 /// <summary><c>./mesh token --role ROLE [--partner P] [--member M] [--hours H]</c>: a development token the local system accepts.</summary>
 public static class TokenCommand
 {
-    public const string Usage = "usage: ./mesh token --role member|partner|moderator|operator [--partner P] [--member M] [--hours H]";
+    public const string Usage = "usage: ./mesh token --role member|partner|moderator|operator|service [--partner P] [--member M] [--hours H]";
 
     public static int Run(string[] args, AppHostSettings settings)
     {
