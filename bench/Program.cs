@@ -6,6 +6,8 @@ using ConductorMesh.AppHost;
 using ConductorMesh.AppHost.Hosting;
 using ConductorMesh.AppHost.Resources;
 using ConductorMesh.Bench;
+using ConductorMesh.Community.V1;
+using ConductorMesh.ServiceDefaults.Auth;
 using ConductorMesh.Grants.V1;
 using ConductorMesh.Ideas.V1;
 using ConductorMesh.Voting.V1;
@@ -23,11 +25,22 @@ try
 {
     Console.WriteLine("Starting the system (durable storage)...");
     await app.StartAsync(CancellationToken.None);
-    GrpcChannel Channel(string url) => GrpcChannel.ForAddress(url, new GrpcChannelOptions { HttpHandler = new SocketsHttpHandler { EnableMultipleHttp2Connections = true } });
-    var echoClient = new Echo.EchoClient(Channel($"http://127.0.0.1:{echoPort}"));
+    // The system's calls carry tokens, as partners' do: an operator's by default, a member's per vote
+    // (members voting as themselves) and a gateway partner's for bulk. The echo baseline has none.
+    var key = app.Settings.SigningKey;
+    var operatorToken = new SelfIssuedToken(key, MeshClaims.Roles.Operator, "bench");
+    GrpcChannel Channel(string url, SelfIssuedToken? token = null) => GrpcChannel.ForAddress(url, new GrpcChannelOptions
+    {
+        HttpHandler = new BearerHandler(() => (token ?? operatorToken).Current, new SocketsHttpHandler { EnableMultipleHttp2Connections = true }),
+    });
+    Metadata As(string member) => new() { { "authorization", $"Bearer {MeshTokens.Issue(key, MeshClaims.Roles.Member, member: member)}" } };
+    var echoClient = new Echo.EchoClient(GrpcChannel.ForAddress($"http://127.0.0.1:{echoPort}", new GrpcChannelOptions { HttpHandler = new SocketsHttpHandler { EnableMultipleHttp2Connections = true } }));
     var grants = new GrantsApi.GrantsApiClient(Channel(app.Resource<ProjectResource>("grants").Url));
     var ideas = new IdeasApi.IdeasApiClient(Channel(app.Resource<ProjectResource>("ideas").Url));
     var voting = new VotingApi.VotingApiClient(Channel(app.Resource<ProjectResource>("voting").Url));
+    var gatewayToken = new SelfIssuedToken(key, MeshClaims.Roles.Partner, partner: "bench-gateway");
+    var gateway = new VotingApi.VotingApiClient(Channel(app.Resource<ProjectResource>("voting").Url, gatewayToken));
+    var gatewayMembers = new CommunityApi.CommunityApiClient(Channel(app.Resource<ProjectResource>("community").Url, gatewayToken));
 
     // A program whose voters may vote a lot, with 200 ideas in the vote.
     var program = await grants.CreateProgramAsync(new CreateProgramRequest { Name = "Benchmark", BudgetMinor = 100_000_000, DailyVoteAllowance = 1_000 });
@@ -38,7 +51,7 @@ try
         var idea = await ideas.SubmitIdeaAsync(new SubmitIdeaRequest
         {
             CycleId = cycle.Id, Title = $"Benchmark idea {i}", Description = "Load", Category = (Category)(1 + i % 6), Tier = "5k", AuthorMemberId = $"a{i}",
-        });
+        }, As($"a{i}"));
         ballot.Add((await ideas.ApproveIdeaAsync(new ApproveIdeaRequest { IdeaId = idea.Id, ModeratorId = "bench" })).Id);
     }
     // Every vote by a new voter, so each one is accepted: the measure is the accepted-vote path.
@@ -49,6 +62,7 @@ try
         var n = Interlocked.Increment(ref next);
         return new() { VoterId = $"v{run}-{n}", IdeaId = ballot[(int)(n % ballot.Count)], Channel = VoteChannel.Web };
     }
+    Task<CastVoteResponse> CastAsync(CastVoteRequest vote) => voting.CastVoteAsync(vote, As(vote.VoterId)).ResponseAsync;
 
     var report = new Report();
     Figures? echo64 = null;
@@ -57,7 +71,7 @@ try
         var baseline = await Load.RunAsync("echo (baseline)", callers, duration, _ => echoClient.SayAsync(new EchoMessage { Text = "x" }).ResponseAsync);
         report.Add(baseline, null);
         echo64 = callers == 64 ? baseline : echo64;
-        var votes = await Load.RunAsync("CastVote", callers, duration, n => voting.CastVoteAsync(Vote(n)).ResponseAsync);
+        var votes = await Load.RunAsync("CastVote", callers, duration, n => CastAsync(Vote(n)));
         report.Add(votes, baseline, callers == 64 ? ">= 40% of echo, p99 < 25 ms" : null);
     }
 
@@ -65,20 +79,32 @@ try
         _ => voting.GetLeaderboardAsync(new GetLeaderboardRequest { CycleId = cycle.Id, Top = 10 }).ResponseAsync);
     report.Add(reads, echo64, ">= 70% of echo");
 
-    // Bulk ingest: four gateways streaming 25,000 votes each at once.
-    var bulkClock = System.Diagnostics.Stopwatch.StartNew();
-    var accepted = await Task.WhenAll(Enumerable.Range(0, 4).Select(async g =>
+    // Bulk ingest: four gateway streams of 25,000 votes at once, by 500 members the gateway
+    // registered, each voting for every idea. Beyond 20 votes a minute a member's votes are held
+    // for review: recorded all the same, and counted as accepted here.
+    var fans = new List<string>();
+    for (var i = 0; i < 500; i++)
     {
-        using var call = voting.CastVotes();
-        for (var i = 0; i < 25_000; i++)
+        fans.Add((await gatewayMembers.RegisterMemberAsync(new RegisterMemberRequest { Handle = $"fan-{run}-{i}", DisplayName = "Fan" })).Id);
+    }
+    var bulkClock = System.Diagnostics.Stopwatch.StartNew();
+    var bulk = await Task.WhenAll(Enumerable.Range(0, 4).Select(async g =>
+    {
+        using var call = gateway.CastVotes();
+        foreach (var fan in fans.Skip(g * 125).Take(125))
         {
-            await call.RequestStream.WriteAsync(Vote(10_000_000 * (g + 1) + i));
+            foreach (var idea in ballot)
+            {
+                await call.RequestStream.WriteAsync(new CastVoteRequest { VoterId = fan, IdeaId = idea, Channel = VoteChannel.Sms });
+            }
         }
         await call.RequestStream.CompleteAsync();
-        return (await call.ResponseAsync).Accepted;
+        return await call.ResponseAsync;
     }));
     var bulkSeconds = bulkClock.Elapsed.TotalSeconds;
-    report.Add(new Figures("CastVotes (bulk, 4 streams x 25,000)", 4, accepted.Sum() / bulkSeconds, 0, 0, accepted.Sum(), 100_000 - accepted.Sum()), null, ">= 50,000 votes/s");
+    var accepted = bulk.Sum(b => b.Accepted);
+    report.Add(new Figures("CastVotes (bulk, 4 streams x 25,000)", 4, accepted / bulkSeconds, 0, 0, accepted, 100_000 - accepted), null, ">= 50,000 votes/s");
+    report.Note($"Of the bulk votes, {bulk.Sum(b => b.Held):N0} were held by the velocity threshold (500 members casting 200 votes each in seconds).");
 
     // Freshness: from a vote's acknowledgement to the stream showing it.
     var freshCycle = await grants.OpenCycleAsync(new OpenCycleRequest
@@ -87,14 +113,14 @@ try
     });
     var freshIdea = (await ideas.ApproveIdeaAsync(new ApproveIdeaRequest
     {
-        IdeaId = (await ideas.SubmitIdeaAsync(new SubmitIdeaRequest { CycleId = freshCycle.Id, Title = "Fresh idea", Description = "d", Category = Category.Health, Tier = "5k", AuthorMemberId = "f" })).Id,
+        IdeaId = (await ideas.SubmitIdeaAsync(new SubmitIdeaRequest { CycleId = freshCycle.Id, Title = "Fresh idea", Description = "d", Category = Category.Health, Tier = "5k", AuthorMemberId = "f" }, As("f"))).Id,
         ModeratorId = "bench",
     })).Id;
     using var watch = voting.WatchLeaderboard(new GetLeaderboardRequest { CycleId = freshCycle.Id, Top = 1 });
     var delays = new List<double>();
     for (var i = 1; i <= 200; i++)
     {
-        await voting.CastVoteAsync(new CastVoteRequest { VoterId = $"fresh-{run}-{i}", IdeaId = freshIdea, Channel = VoteChannel.Web });
+        await CastAsync(new CastVoteRequest { VoterId = $"fresh-{run}-{i}", IdeaId = freshIdea, Channel = VoteChannel.Web });
         var acknowledged = System.Diagnostics.Stopwatch.GetTimestamp();
         while (await watch.ResponseStream.MoveNext(CancellationToken.None))
         {
