@@ -1,10 +1,21 @@
 using ConductorMesh.Access.V1;
+using Google.Protobuf;
 using Google.Protobuf.Reflection;
 
 namespace ConductorMesh.ServiceDefaults.Auth;
 
 /// <summary>One RPC's rule, as its proto's <c>(conductor.access.v1.access)</c> option states it.</summary>
-public sealed record RpcAccess(string Method, IReadOnlyList<string> Roles, string MemberField, string ModeratorField);
+public sealed record RpcAccess(string Method, IReadOnlyList<string> Roles, string MemberField, string ModeratorField)
+{
+    /// <summary>The member a request acts for; null when the RPC names none.</summary>
+    public string? MemberIn(IMessage request) => Named(request, MemberField);
+
+    /// <summary>The moderator a request names; null when the RPC names none.</summary>
+    public string? ModeratorIn(IMessage request) => Named(request, ModeratorField);
+
+    private static string? Named(IMessage request, string field) =>
+        field.Length == 0 ? null : request.Descriptor.FindFieldByName(field)?.Accessor.GetValue(request) as string;
+}
 
 /// <summary>
 /// Who may call each RPC of a service, read from the protos, the one place the rules are

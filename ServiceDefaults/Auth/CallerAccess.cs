@@ -49,35 +49,40 @@ public sealed class CallerAccess(AccessRules rules, IMemberDirectory members)
         var user = context.GetHttpContext().User;
         var role = user.FindFirst(MeshClaims.Role)?.Value;
         var sub = user.FindFirst(MeshClaims.Member)?.Value;
-        if (role == MeshClaims.Roles.Moderator && Named(request, rule.ModeratorField) is { Length: > 0 } moderator && moderator != sub)
+        if (role == MeshClaims.Roles.Moderator && rule.ModeratorIn(request) is { Length: > 0 } moderator && moderator != sub)
         {
             throw Denied($"A moderator token acts only as its own moderator: {rule.ModeratorField} must be '{sub}', not '{moderator}'.");
         }
-        if (Named(request, rule.MemberField) is not { Length: > 0 } member)
+        if (rule.MemberIn(request) is not { Length: > 0 } member)
         {
             return;
         }
-        if (role == MeshClaims.Roles.Member && member != sub)
+        if (!await MayActForAsync(context, member))
         {
-            throw Denied($"A member token acts only as its own member: {rule.MemberField} must be '{sub}', not '{member}'.");
+            throw Denied(role == MeshClaims.Roles.Member
+                ? $"A member token acts only as its own member: {rule.MemberField} must be '{sub}', not '{member}'."
+                : $"Partner '{user.FindFirst(MeshClaims.Partner)?.Value}' acts only for the members it registered; member '{member}' ({rule.MemberField}) is not one of them.");
         }
-        if (role == MeshClaims.Roles.Partner)
+    }
+
+    /// <summary>
+    /// Whether the caller may act for the member: a member token as itself, a partner token for
+    /// the members it registered; moderators, operators and services for anyone.
+    /// </summary>
+    public async Task<bool> MayActForAsync(ServerCallContext context, string member)
+    {
+        var user = context.GetHttpContext().User;
+        return user.FindFirst(MeshClaims.Role)?.Value switch
         {
-            var partner = user.FindFirst(MeshClaims.Partner)?.Value
-                ?? throw Denied("This partner token names no partner (its 'partner' claim is missing).");
-            if (await members.PartnerOfAsync(member, context.CancellationToken) != partner)
-            {
-                throw Denied($"Partner '{partner}' acts only for the members it registered; member '{member}' ({rule.MemberField}) is not one of them.");
-            }
-        }
+            MeshClaims.Roles.Member => user.FindFirst(MeshClaims.Member)?.Value == member,
+            MeshClaims.Roles.Partner => user.FindFirst(MeshClaims.Partner)?.Value is { } partner && await members.PartnerOfAsync(member, context.CancellationToken) == partner,
+            _ => true,
+        };
     }
 
     /// <summary>The partner of the caller's token, if it is a partner token.</summary>
     public static string? PartnerOf(ServerCallContext context) =>
         context.GetHttpContext().User is { } user && user.IsInRole(MeshClaims.Roles.Partner) ? user.FindFirst(MeshClaims.Partner)?.Value : null;
-
-    private static string? Named(IMessage request, string field) =>
-        field.Length == 0 ? null : request.Descriptor.FindFieldByName(field)?.Accessor.GetValue(request) as string;
 
     private static RpcException Denied(string message) => new(new Status(StatusCode.PermissionDenied, message));
 

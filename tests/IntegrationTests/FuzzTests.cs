@@ -80,11 +80,10 @@ public sealed class FuzzTests(MeshFixture mesh, ITestOutputHelper output)
         }
         var rule = AccessRules.Of(method);
         var role = rule.Roles[random.Next(rule.Roles.Count)];
-        string? Named(string field) => field.Length == 0 ? null : request.Descriptor.FindFieldByName(field).Accessor.GetValue(request) as string;
         var actsAs = role switch
         {
-            MeshClaims.Roles.Member => Named(rule.MemberField),
-            MeshClaims.Roles.Moderator => Named(rule.ModeratorField),
+            MeshClaims.Roles.Member => rule.MemberIn(request),
+            MeshClaims.Roles.Moderator => rule.ModeratorIn(request),
             _ => null,
         };
         // A name too long for a header is sent as another; the service still sees the long one in the request.

@@ -39,4 +39,5 @@ public sealed record IdeaEdit(string? Title, string? Description, string? Locati
 }
 
 /// <summary>Filters of a listing; null means any.</summary>
-public sealed record IdeaFilter(Guid? CycleId, Guid? ProgramId, string? Category, string? Tier, string? AuthorMemberId, string? Status);
+/// <summary>Which ideas to list; <see cref="Drafts"/> only when the caller may act for the author named.</summary>
+public sealed record IdeaFilter(Guid? CycleId, Guid? ProgramId, string? Category, string? Tier, string? AuthorMemberId, string? Status, bool Drafts = false);

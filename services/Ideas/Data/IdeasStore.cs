@@ -18,13 +18,13 @@ public sealed class IdeasStore(NpgsqlDataSource dataSource)
     private const string Columns =
         "id, cycle_id, program_id, title, description, category, tier, author_member_id, status, status_reason, location, links, created_at, updated_at, submitted_at";
 
-    // Drafts are private to their author: they are listed only when the author is named.
+    // Drafts are private to their author: they are listed only to callers who may act for the author named.
     private const string FilterSql =
         """
         (@CycleId::uuid IS NULL OR cycle_id = @CycleId) AND (@ProgramId::uuid IS NULL OR program_id = @ProgramId)
         AND (@Category::text IS NULL OR category = @Category) AND (@Tier::text IS NULL OR tier = @Tier)
         AND (@AuthorMemberId::text IS NULL OR author_member_id = @AuthorMemberId)
-        AND (CASE WHEN @Status::text IS NULL THEN status <> 'draft' OR @AuthorMemberId::text IS NOT NULL ELSE status = @Status END)
+        AND (status <> 'draft' OR (@Drafts AND @AuthorMemberId::text IS NOT NULL)) AND (@Status::text IS NULL OR status = @Status)
         """;
 
     public async Task<IdeaRow> SubmitAsync(NewIdea idea, CancellationToken ct)

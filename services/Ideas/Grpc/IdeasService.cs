@@ -3,12 +3,13 @@ using ConductorMesh.Grants.V1;
 using ConductorMesh.Ideas.Data;
 using ConductorMesh.Ideas.Domain;
 using ConductorMesh.Ideas.V1;
+using ConductorMesh.ServiceDefaults.Auth;
 using ConductorMesh.ServiceDefaults.Grpc;
 using Grpc.Core;
 
 namespace ConductorMesh.Ideas.Grpc;
 
-public sealed class IdeasService(IdeasStore store, GrantsApi.GrantsApiClient grants) : IdeasApi.IdeasApiBase
+public sealed class IdeasService(IdeasStore store, GrantsApi.GrantsApiClient grants, CallerAccess caller) : IdeasApi.IdeasApiBase
 {
     public override async Task<Idea> SubmitIdea(SubmitIdeaRequest request, ServerCallContext context)
     {
@@ -74,6 +75,7 @@ public sealed class IdeasService(IdeasStore store, GrantsApi.GrantsApiClient gra
     public override async Task<ListIdeasResponse> ListIdeas(ListIdeasRequest request, ServerCallContext context)
     {
         var filter = IdeaFields.Filter(request.CycleId, request.ProgramId, request.Category, request.Status, request.Tier, request.AuthorMemberId);
+        filter = filter with { Drafts = filter.AuthorMemberId is { } author && await caller.MayActForAsync(context, author) };
         var size = Check.PageSize(request.PageSize);
         var rows = await store.ListAsync(filter, PageToken.Decode(request.PageToken), size + 1, context.CancellationToken);
         var response = new ListIdeasResponse();

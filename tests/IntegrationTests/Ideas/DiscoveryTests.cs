@@ -58,6 +58,12 @@ public sealed class DiscoveryTests(MeshFixture mesh)
         Assert.Equal([school.Id], await Ids(new() { CycleId = cycle.Id, Status = IdeaStatus.Approved }));
         Assert.Equal([health.Id], await Ids(new() { AuthorMemberId = author, Status = IdeaStatus.Submitted, Tier = "5k" }));
         Assert.Equal([draft.Id], await Ids(new() { AuthorMemberId = author, Status = IdeaStatus.Draft }));
+        // Another member naming the author sees the author's public ideas, not the draft; the author does.
+        async Task<IEnumerable<string>> IdsAs(string member, IdeaStatus status = IdeaStatus.Unspecified) =>
+            (await mesh.Ideas.ListIdeasAsync(new ListIdeasRequest { AuthorMemberId = author, Status = status }, mesh.AsMember(member))).Ideas.Select(i => i.Id);
+        Assert.Equal([health.Id, school.Id], await IdsAs("someone-else"));
+        Assert.Empty(await IdsAs("someone-else", IdeaStatus.Draft));
+        Assert.Equal([health.Id, school.Id, draft.Id], await IdsAs(author));
         Assert.Empty(await Ids(new() { CycleId = cycle.Id, Category = Category.Neighborhoods }));
     }
 
