@@ -29,18 +29,15 @@ try
     // (members voting as themselves) and a gateway partner's for bulk. The echo baseline has none.
     var key = app.Settings.SigningKey;
     var operatorToken = new SelfIssuedToken(key, MeshClaims.Roles.Operator, "bench");
-    GrpcChannel Channel(string url, SelfIssuedToken? token = null) => GrpcChannel.ForAddress(url, new GrpcChannelOptions
-    {
-        HttpHandler = new BearerHandler(() => (token ?? operatorToken).Current, new SocketsHttpHandler { EnableMultipleHttp2Connections = true }),
-    });
+    GrpcChannel Channel(string service, SelfIssuedToken? token = null) => app.Resource<ProjectResource>(service).ChannelAs(token ?? operatorToken);
     Metadata As(string member) => new() { { "authorization", $"Bearer {MeshTokens.Issue(key, MeshClaims.Roles.Member, member: member)}" } };
     var echoClient = new Echo.EchoClient(GrpcChannel.ForAddress($"http://127.0.0.1:{echoPort}", new GrpcChannelOptions { HttpHandler = new SocketsHttpHandler { EnableMultipleHttp2Connections = true } }));
-    var grants = new GrantsApi.GrantsApiClient(Channel(app.Resource<ProjectResource>("grants").Url));
-    var ideas = new IdeasApi.IdeasApiClient(Channel(app.Resource<ProjectResource>("ideas").Url));
-    var voting = new VotingApi.VotingApiClient(Channel(app.Resource<ProjectResource>("voting").Url));
+    var grants = new GrantsApi.GrantsApiClient(Channel("grants"));
+    var ideas = new IdeasApi.IdeasApiClient(Channel("ideas"));
+    var voting = new VotingApi.VotingApiClient(Channel("voting"));
     var gatewayToken = new SelfIssuedToken(key, MeshClaims.Roles.Partner, partner: "bench-gateway");
-    var gateway = new VotingApi.VotingApiClient(Channel(app.Resource<ProjectResource>("voting").Url, gatewayToken));
-    var gatewayMembers = new CommunityApi.CommunityApiClient(Channel(app.Resource<ProjectResource>("community").Url, gatewayToken));
+    var gateway = new VotingApi.VotingApiClient(Channel("voting", gatewayToken));
+    var gatewayMembers = new CommunityApi.CommunityApiClient(Channel("community", gatewayToken));
 
     // A program whose voters may vote a lot, with 200 ideas in the vote.
     var program = await grants.CreateProgramAsync(new CreateProgramRequest { Name = "Benchmark", BudgetMinor = 100_000_000, DailyVoteAllowance = 1_000 });

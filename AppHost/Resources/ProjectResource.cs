@@ -21,9 +21,15 @@ public sealed class ProjectResource(string name, string project, AppHostSettings
 
     public string Url => $"http://127.0.0.1:{Port}";
 
-    /// <summary>A channel to the service whose calls carry <paramref name="token"/> unless a call brings its own.</summary>
+    /// <summary>
+    /// A channel to the service whose calls carry <paramref name="token"/> unless a call brings its
+    /// own; it opens more HTTP/2 connections when many calls are in flight at once.
+    /// </summary>
     public GrpcChannel ChannelAs(SelfIssuedToken token) =>
-        GrpcChannel.ForAddress(Url, new GrpcChannelOptions { HttpHandler = new BearerHandler(() => token.Current, new SocketsHttpHandler()) });
+        GrpcChannel.ForAddress(Url, new GrpcChannelOptions
+        {
+            HttpHandler = new BearerHandler(() => token.Current, new SocketsHttpHandler { EnableMultipleHttp2Connections = true }),
+        });
 
     public override string Endpoint => $"{Url} (gRPC, h2c)";
 

@@ -1,4 +1,3 @@
-using System.Security.Claims;
 using Google.Protobuf;
 using Grpc.Core;
 using Microsoft.AspNetCore.Authentication;
@@ -31,7 +30,7 @@ public sealed class CallerAccess(AccessRules rules, IMemberDirectory members)
                 ? $"{rule.Method} needs a bearer token (header 'authorization: Bearer <token>'); ./mesh token issues one for local use."
                 : $"The bearer token was refused: {Why(failure)}. Ask for a new token."));
         }
-        var role = user.FindFirst(MeshClaims.Role)?.Value;
+        var role = MeshCaller.Of(user).Role;
         if (role is null || !rule.Roles.Contains(role))
         {
             throw new RpcException(new Status(StatusCode.PermissionDenied,
@@ -46,12 +45,10 @@ public sealed class CallerAccess(AccessRules rules, IMemberDirectory members)
 
     public async Task EnsureActsAsAsync(RpcAccess rule, ServerCallContext context, IMessage request)
     {
-        var user = context.GetHttpContext().User;
-        var role = user.FindFirst(MeshClaims.Role)?.Value;
-        var sub = user.FindFirst(MeshClaims.Member)?.Value;
-        if (role == MeshClaims.Roles.Moderator && rule.ModeratorIn(request) is { Length: > 0 } moderator && moderator != sub)
+        var caller = MeshCaller.Of(context);
+        if (caller.Role == MeshClaims.Roles.Moderator && rule.ModeratorIn(request) is { Length: > 0 } moderator && moderator != caller.Member)
         {
-            throw Denied($"A moderator token acts only as its own moderator: {rule.ModeratorField} must be '{sub}', not '{moderator}'.");
+            throw Denied($"A moderator token acts only as its own moderator: {rule.ModeratorField} must be '{caller.Member}', not '{moderator}'.");
         }
         if (rule.MemberIn(request) is not { Length: > 0 } member)
         {
@@ -59,9 +56,9 @@ public sealed class CallerAccess(AccessRules rules, IMemberDirectory members)
         }
         if (!await MayActForAsync(context, member))
         {
-            throw Denied(role == MeshClaims.Roles.Member
-                ? $"A member token acts only as its own member: {rule.MemberField} must be '{sub}', not '{member}'."
-                : $"Partner '{user.FindFirst(MeshClaims.Partner)?.Value}' acts only for the members it registered; member '{member}' ({rule.MemberField}) is not one of them.");
+            throw Denied(caller.Role == MeshClaims.Roles.Member
+                ? $"A member token acts only as its own member: {rule.MemberField} must be '{caller.Member}', not '{member}'."
+                : $"Partner '{caller.Partner}' acts only for the members it registered; member '{member}' ({rule.MemberField}) is not one of them.");
         }
     }
 
@@ -71,18 +68,14 @@ public sealed class CallerAccess(AccessRules rules, IMemberDirectory members)
     /// </summary>
     public async Task<bool> MayActForAsync(ServerCallContext context, string member)
     {
-        var user = context.GetHttpContext().User;
-        return user.FindFirst(MeshClaims.Role)?.Value switch
+        var caller = MeshCaller.Of(context);
+        return caller.Role switch
         {
-            MeshClaims.Roles.Member => user.FindFirst(MeshClaims.Member)?.Value == member,
-            MeshClaims.Roles.Partner => user.FindFirst(MeshClaims.Partner)?.Value is { } partner && await members.PartnerOfAsync(member, context.CancellationToken) == partner,
+            MeshClaims.Roles.Member => caller.Member == member,
+            MeshClaims.Roles.Partner => caller.Partner is { } partner && await members.PartnerOfAsync(member, context.CancellationToken) == partner,
             _ => true,
         };
     }
-
-    /// <summary>The partner of the caller's token, if it is a partner token.</summary>
-    public static string? PartnerOf(ServerCallContext context) =>
-        context.GetHttpContext().User is { } user && user.IsInRole(MeshClaims.Roles.Partner) ? user.FindFirst(MeshClaims.Partner)?.Value : null;
 
     private static RpcException Denied(string message) => new(new Status(StatusCode.PermissionDenied, message));
 

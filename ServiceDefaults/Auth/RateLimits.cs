@@ -33,11 +33,10 @@ public static class RateLimits
         {
             o.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(context =>
             {
-                var role = context.User.FindFirst(MeshClaims.Role)?.Value;
-                var (key, perSecond) = role switch
+                var (key, perSecond) = MeshCaller.Of(context.User) switch
                 {
-                    MeshClaims.Roles.Partner when context.User.FindFirst(MeshClaims.Partner)?.Value is { } partner => ($"partner {partner}", rules.PartnerPerSecond),
-                    MeshClaims.Roles.Member when context.User.FindFirst(MeshClaims.Member)?.Value is { } member => ($"member {member}", rules.MemberPerSecond),
+                    { Role: MeshClaims.Roles.Partner, Partner: { } partner } => ($"partner {partner}", rules.PartnerPerSecond),
+                    { Role: MeshClaims.Roles.Member, Member: { } member } => ($"member {member}", rules.MemberPerSecond),
                     _ => ("", 0),
                 };
                 return key.Length == 0

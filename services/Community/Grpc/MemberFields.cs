@@ -25,7 +25,7 @@ public static class MemberFields
     public static string Partner(string? value, ServerCallContext context)
     {
         var named = Check.OptionalText(value, "partner", 64);
-        if (CallerAccess.PartnerOf(context) is not { } caller)
+        if (MeshCaller.Of(context) is not { Role: MeshClaims.Roles.Partner, Partner: { } caller })
         {
             return named;
         }

@@ -5,17 +5,6 @@ using Npgsql;
 
 namespace ConductorMesh.Voting.Data;
 
-/// <summary>The review states of a vote (column <c>votes.review</c>).</summary>
-public static class VoteReviews
-{
-    public const string None = "none";
-    public const string Held = "held";
-    public const string Accepted = "accepted";
-    public const string Voided = "voided";
-}
-
-public sealed record HeldVoteRow(Guid Id, string VoterId, Guid IdeaId, Guid CycleId, string Channel, DateTime CastAt);
-
 /// <summary>Votes held by the velocity threshold, and operators' decisions on them.</summary>
 public sealed class HeldVotesStore(NpgsqlDataSource dataSource)
 {

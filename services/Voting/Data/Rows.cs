@@ -22,3 +22,17 @@ public sealed record VoteResult(StatusCode Code, string Message, Guid VoteId, Da
 
     public RpcException ToException() => new(new Status(Code, Message));
 }
+
+/// <summary>The review states of a vote (column <c>votes.review</c>).</summary>
+public static class VoteReviews
+{
+    public const string None = "none";
+    public const string Held = "held";
+    public const string Accepted = "accepted";
+    public const string Voided = "voided";
+
+    /// <summary>The votes that count (of a query's <c>votes v</c>): those never held, and those accepted.</summary>
+    public const string CountedSql = "v.review IN ('none', 'accepted')";
+}
+
+public sealed record HeldVoteRow(Guid Id, string VoterId, Guid IdeaId, Guid CycleId, string Channel, DateTime CastAt);

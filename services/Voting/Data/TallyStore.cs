@@ -138,8 +138,8 @@ public sealed class TallyStore(
         }
         // Every idea of the ballot, so boards left empty are removed; a withdrawn idea counts no votes there.
         var ballot = (await tx.Connection!.QueryAsync<BoardEntry>(
-            """
-            SELECT b.idea_id, b.cycle_id, b.tier, b.category, count(v.id) FILTER (WHERE b.withdrawn_at IS NULL AND v.review IN ('none', 'accepted')) AS votes
+            $"""
+            SELECT b.idea_id, b.cycle_id, b.tier, b.category, count(v.id) FILTER (WHERE b.withdrawn_at IS NULL AND {VoteReviews.CountedSql}) AS votes
             FROM ballot_ideas b LEFT JOIN votes v ON v.idea_id = b.idea_id
             WHERE @cycles::uuid[] IS NULL OR b.cycle_id = ANY(@cycles)
             GROUP BY b.idea_id

@@ -60,26 +60,27 @@ public sealed class VoteStore(NpgsqlDataSource dataSource, IOptions<VotingRules>
                 RETURNING voter_id, program_id, vote_day, used
                 """, keyArgs, tx))
             .ToDictionary(a => new AllowanceKey(a.VoterId, a.ProgramId, a.Day), a => a.Used);
-        var votedToday = (await connection.QueryAsync<(string VoterId, Guid IdeaId, DateOnly Day)>(
-                "SELECT voter_id, idea_id, vote_day FROM votes WHERE (voter_id, vote_day) IN (SELECT v, d FROM unnest(@voters, @days) AS k(v, d)) AND idea_id = ANY(@ideaIds)",
-                new { keyArgs.voters, keyArgs.days, ideaIds = ideas.Keys.ToArray() }, tx))
-            .ToHashSet();
+        // What the rules need to know of these voters' earlier votes, in one round trip: their
+        // votes today for these ideas, the votes their idempotency keys already cast, and how many
+        // votes each cast within the velocity window. The allowance locks above hold them still.
         var keyed = batch.Where(v => v.IdempotencyKey is not null).ToList();
-        var earlier = keyed.Count == 0
-            ? []
-            : (await connection.QueryAsync<Earlier>(
-                    """
-                    SELECT voter_id, idempotency_key, id, idea_id, cast_at, review = 'held' AS held FROM votes
-                    WHERE (voter_id, idempotency_key) IN (SELECT * FROM unnest(@voters, @keys))
-                    """, new { voters = keyed.Select(v => v.VoterId).ToArray(), keys = keyed.Select(v => v.IdempotencyKey!).ToArray() }, tx))
-                .ToDictionary(e => (e.VoterId, e.IdempotencyKey));
-        // Each voter's votes within the velocity window (the allowance locks above hold these voters' votes still).
-        var recent = rules.HoldAfter == 0
-            ? []
-            : (await connection.QueryAsync<(string VoterId, int Votes)>(
-                    "SELECT voter_id, count(*)::int FROM votes WHERE voter_id = ANY(@voters) AND cast_at > now() - @window GROUP BY voter_id",
-                    new { voters = keys.Select(k => k.VoterId).Distinct().ToArray(), window = rules.HoldWindow }, tx))
-                .ToDictionary(r => r.VoterId, r => r.Votes);
+        using var earlierVotes = await connection.QueryMultipleAsync(
+            """
+            SELECT voter_id, idea_id, vote_day FROM votes
+            WHERE (voter_id, vote_day) IN (SELECT v, d FROM unnest(@voters, @days) AS k(v, d)) AND idea_id = ANY(@ideaIds);
+            SELECT voter_id, idempotency_key, id, idea_id, cast_at, review = 'held' AS held FROM votes
+            WHERE (voter_id, idempotency_key) IN (SELECT * FROM unnest(@keyedVoters, @keys));
+            SELECT voter_id, count(*)::int FROM votes WHERE @holds AND voter_id = ANY(@voters) AND cast_at > now() - @window GROUP BY voter_id;
+            """,
+            new
+            {
+                keyArgs.voters, keyArgs.days, ideaIds = ideas.Keys.ToArray(),
+                keyedVoters = keyed.Select(v => v.VoterId).ToArray(), keys = keyed.Select(v => v.IdempotencyKey!).ToArray(),
+                holds = rules.HoldAfter > 0, window = rules.HoldWindow,
+            }, tx);
+        var votedToday = (await earlierVotes.ReadAsync<(string VoterId, Guid IdeaId, DateOnly Day)>()).ToHashSet();
+        var earlier = (await earlierVotes.ReadAsync<Earlier>()).ToDictionary(e => (e.VoterId, e.IdempotencyKey));
+        var recent = (await earlierVotes.ReadAsync<(string VoterId, int Votes)>()).ToDictionary(r => r.VoterId, r => r.Votes);
 
         var results = new VoteResult?[batch.Count];
         var accepted = new List<(int Index, Guid Id, NewVote Vote, BallotIdea Idea, AllowanceKey Key, bool Held)>();
@@ -211,10 +212,10 @@ public sealed class VoteStore(NpgsqlDataSource dataSource, IOptions<VotingRules>
         var closedAt = await connection.QuerySingleAsync<DateTime>(
             "UPDATE ballot_cycles SET closed_at = COALESCE(closed_at, now()) WHERE cycle_id = @cycleId RETURNING closed_at", new { cycleId }, tx);
         var tallies = await connection.QueryAsync<TallyRow>(
-            """
+            $"""
             SELECT v.idea_id, b.tier, b.category, count(*) AS votes, max(v.cast_at) AS last_vote_at, b.withdrawn_at IS NOT NULL AS withdrawn
             FROM votes v JOIN ballot_ideas b ON b.idea_id = v.idea_id
-            WHERE v.cycle_id = @cycleId AND v.review IN ('none', 'accepted')
+            WHERE v.cycle_id = @cycleId AND {VoteReviews.CountedSql}
             GROUP BY v.idea_id, b.tier, b.category, b.withdrawn_at
             ORDER BY votes DESC, last_vote_at, v.idea_id
             """, new { cycleId }, tx);

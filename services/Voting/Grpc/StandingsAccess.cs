@@ -27,7 +27,7 @@ public sealed class StandingsAccess(BallotDirectory directory)
             known = (rules.HideStandings && closedAt is null, rules.ProgramId, DateTime.UtcNow + Remember);
             hidden[cycleId] = known;
         }
-        if (known.Hidden && !context.GetHttpContext().User.IsInRole(MeshClaims.Roles.Operator))
+        if (known.Hidden && MeshCaller.Of(context).Role != MeshClaims.Roles.Operator)
         {
             throw new RpcException(new Status(StatusCode.PermissionDenied,
                 $"Program {known.ProgramId} hides its standings until the vote of cycle {cycleId} closes; only operators see them before."));

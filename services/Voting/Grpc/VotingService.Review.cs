@@ -34,7 +34,7 @@ public sealed partial class VotingService
         var ids = request.VoteIds.Select((id, i) => Check.Id(id, $"vote_ids[{i}]")).Distinct().ToArray();
         var decision = Check.Defined(request.Decision, "decision");
         var reason = Check.OptionalText(request.Reason, "reason", 500);
-        var reviewer = context.GetHttpContext().User.FindFirst(MeshClaims.Member)?.Value ?? "operator";
+        var reviewer = MeshCaller.Of(context).Member ?? "operator";
         var unchanged = await held.ReviewAsync(ids, decision == VoteReview.Accept, reviewer, reason, context.CancellationToken);
         var response = new ReviewHeldVotesResponse { Reviewed = ids.Length - unchanged.Count };
         response.UnchangedVoteIds.AddRange(unchanged.Select(id => id.ToString()));

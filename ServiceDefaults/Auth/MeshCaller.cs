@@ -1,0 +1,16 @@
+using System.Security.Claims;
+using Grpc.Core;
+
+namespace ConductorMesh.ServiceDefaults.Auth;
+
+/// <summary>
+/// Who a call comes from, as its checked token says: the role, the member or moderator it acts
+/// as (<c>sub</c>) and its partner. All nulls for a call without a valid token.
+/// </summary>
+public sealed record MeshCaller(string? Role, string? Member, string? Partner)
+{
+    public static MeshCaller Of(ClaimsPrincipal user) =>
+        new(user.FindFirst(MeshClaims.Role)?.Value, user.FindFirst(MeshClaims.Member)?.Value, user.FindFirst(MeshClaims.Partner)?.Value);
+
+    public static MeshCaller Of(ServerCallContext context) => Of(context.GetHttpContext().User);
+}
