@@ -1,66 +1,66 @@
-using System.Runtime.InteropServices;
+using System.Security.Cryptography;
 using ConductorMesh.AppHost;
-using ConductorMesh.AppHost.Dashboard;
 using ConductorMesh.AppHost.Demo;
-using ConductorMesh.AppHost.Hosting;
-using ConductorMesh.ServiceDefaults.Auth;
+using ConductorMesh.AppHost.Infrastructure;
+using ConductorMesh.AppHost.Operations;
 
-var settings = new AppHostSettings { StateDirectory = Path.Combine(AppHostSettings.RepoRoot, ".mesh") };
 if (args is ["token", .. var tokenArgs])
 {
-    return TokenCommand.Run(tokenArgs, settings);
+    return TokenCommand.Run(tokenArgs, LocalState.FromEnvironment());
 }
+
+var builder = DistributedApplication.CreateBuilder(args);
+var state = LocalState.From(builder.Configuration);
+// The dashboard's login, printed again once the system is up (tests bring their own).
+builder.Configuration["AppHost:BrowserToken"] ??= Convert.ToHexString(RandomNumberGenerator.GetBytes(16)).ToLowerInvariant();
 if (args.Contains("--fresh"))
 {
-    foreach (var folder in new[] { settings.StateDirectory, settings.ServerDataRoot }.Distinct().Where(Directory.Exists))
-    {
-        Console.WriteLine($"--fresh: removing {folder}");
-        Directory.Delete(folder, recursive: true);
-    }
-}
-if (settings.ServerDataRoot != Path.GetFullPath(settings.StateDirectory))
-{
-    Console.WriteLine($"The servers run as their own users and cannot reach {settings.StateDirectory}; their data is in {settings.ServerDataRoot}.");
+    state.Clear();
 }
 
-await using var app = Mesh.Build(settings);
-using var stop = new CancellationTokenSource();
-Console.CancelKeyPress += (_, e) => { e.Cancel = true; stop.Cancel(); };
-using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => { c.Cancel = true; stop.Cancel(); });
-foreach (var resource in app.Resources)
-{
-    resource.StateChanged += r => Console.WriteLine($"{DateTime.Now:HH:mm:ss} {r.Name,-10} {r.State}");
-}
+// Infrastructure: the machine's binaries, or existing servers named by ConnectionStrings__<name>.
+var postgres = builder.AddMeshPostgres("postgres", state);
+var ideasDb = postgres.AddMeshDatabase("ideasdb", "ideas");
+var votingDb = postgres.AddMeshDatabase("votingdb", "voting");
+var grantsDb = postgres.AddMeshDatabase("grantsdb", "grants");
+var communityDb = postgres.AddMeshDatabase("communitydb", "community");
+var redis = builder.AddMeshRedis("redis", state);
+var messaging = builder.AddMeshRabbitMQ("messaging", state);
 
-try
-{
-    await app.StartAsync(stop.Token);
-    Console.WriteLine();
-    Console.WriteLine(app.Table());
-    Console.WriteLine();
-    await using var dashboard = await DashboardServer.StartAsync(app, stop.Token);
-    Console.WriteLine($"Dashboard: {dashboard.LoginUrl}");
-    Console.WriteLine(string.IsNullOrEmpty(Environment.GetEnvironmentVariable("OTEL_EXPORTER_OTLP_ENDPOINT"))
-        ? $"Telemetry: not exported. {DashboardServer.TelemetryHowTo}"
-        : $"Telemetry: every service exports OTLP to {Environment.GetEnvironmentVariable("OTEL_EXPORTER_OTLP_ENDPOINT")}");
-    Console.WriteLine();
-    Console.WriteLine("Operator token (12 h; send as 'authorization: Bearer <token>'; more with ./mesh token --role ROLE):");
-    Console.WriteLine(MeshTokens.Issue(settings.SigningKey, MeshClaims.Roles.Operator));
-    Console.WriteLine();
-    await DemoProgram.LoadOnceAsync(app, stop.Token);
-    Console.WriteLine($"Logs: {Path.Combine(settings.StateDirectory, "logs")}/<resource>.log. Press Ctrl+C to stop everything.");
-    await app.MonitorAsync(stop.Token);
-}
-catch (Exception e) when (e is not OperationCanceledException || !stop.IsCancellationRequested)
-{
-    Console.Error.WriteLine($"ConductorMesh could not start: {e.Message}");
-    Environment.ExitCode = 1;
-}
-catch (OperationCanceledException)
-{
-    // Ctrl+C while starting.
-}
-Console.WriteLine("Stopping...");
-await app.StopAsync();
-Console.WriteLine("Stopped; no process is left running.");
-return Environment.ExitCode;
+var grants = builder.AddMeshService<Projects.ConductorMesh_Grants>("grants", state)
+    .WithReference(grantsDb).WaitFor(grantsDb)
+    .WithReference(messaging).WaitFor(messaging);
+var ideas = builder.AddMeshService<Projects.ConductorMesh_Ideas>("ideas", state)
+    .WithReference(ideasDb).WaitFor(ideasDb)
+    .WithReference(messaging).WaitFor(messaging);
+var voting = builder.AddMeshService<Projects.ConductorMesh_Voting>("voting", state)
+    .WithReference(votingDb).WaitFor(votingDb)
+    .WithReference(redis).WaitFor(redis)
+    .WithReference(messaging).WaitFor(messaging)
+    .WithRebuildLeaderboardsCommand(state);
+var community = builder.AddMeshService<Projects.ConductorMesh_Community>("community", state)
+    .WithReference(communityDb).WaitFor(communityDb)
+    .WithReference(messaging).WaitFor(messaging);
+
+// Synchronous questions between services, each call carrying the calling service's own token:
+// Ideas asks Grants about cycles, Voting asks Ideas about ideas, Grants asks Voting for final
+// tallies, Community asks Ideas about ideas it has not heard of yet, and Ideas and Voting ask
+// Community which partner a member belongs to. No waits: services may call each other.
+ideas.WithReference(grants).WithReference(community);
+voting.WithReference(ideas).WithReference(grants).WithReference(community);
+grants.WithReference(voting);
+community.WithReference(ideas);
+
+// The operators' console: the program, its leaderboards and the bus, behind a login.
+builder.AddOperatorConsole<Projects.ConductorMesh_OperatorConsole>("console", state)
+    .WithReference(grants).WithReference(ideas).WithReference(voting)
+    .WithReference(ideasDb).WithReference(votingDb).WithReference(grantsDb).WithReference(communityDb)
+    .WithReference(messaging).WaitFor(messaging)
+    .WithManagementApiOf(messaging);
+
+// A demo program to explore, loaded once when the services first come up.
+builder.AddDemoProgram("demo", state, grants, ideas, voting, community);
+
+builder.AddRestartsOnCrash();
+builder.Build().Run();
+return 0;

@@ -1,4 +1,3 @@
-using ConductorMesh.AppHost.Hosting;
 using ConductorMesh.ServiceDefaults.Auth;
 
 namespace ConductorMesh.AppHost;
@@ -8,7 +7,7 @@ public static class TokenCommand
 {
     public const string Usage = "usage: ./mesh token --role member|partner|moderator|operator|service [--partner P] [--member M] [--hours H]";
 
-    public static int Run(string[] args, AppHostSettings settings)
+    public static int Run(string[] args, LocalState state)
     {
         var options = new Dictionary<string, string>();
         for (var i = 0; i < args.Length; i++)
@@ -39,7 +38,7 @@ public static class TokenCommand
         }
         options.TryGetValue("partner", out var partner);
         options.TryGetValue("member", out var member);
-        Console.WriteLine(MeshTokens.Issue(settings.SigningKey, role, partner, member, TimeSpan.FromHours(hours)));
+        Console.WriteLine(MeshTokens.Issue(state.SigningKey, role, partner, member, TimeSpan.FromHours(hours)));
         return 0;
     }
 }

@@ -1,10 +1,9 @@
-using ConductorMesh.AppHost.Hosting;
-using ConductorMesh.AppHost.Resources;
+using ConductorMesh.AppHost.Operations;
 using ConductorMesh.Community.V1;
 using ConductorMesh.Grants.V1;
 using ConductorMesh.Ideas.V1;
-using ConductorMesh.Voting.V1;
 using ConductorMesh.ServiceDefaults.Auth;
+using ConductorMesh.Voting.V1;
 
 namespace ConductorMesh.AppHost.Demo;
 
@@ -33,22 +32,17 @@ public static class DemoProgram
         ("Reading tutors in every elementary school", Category.Education, "250k"),
     ];
 
-    public static async Task LoadOnceAsync(DistributedApplication app, CancellationToken ct)
+    /// <summary>Loads a new copy of the demo program, as the program's operator and its site; answers what it made.</summary>
+    public static async Task<string> LoadAsync(DemoServices services, LocalState state, CancellationToken ct)
     {
-        var marker = Path.Combine(app.Settings.StateDirectory, "demo-program.txt");
-        if (File.Exists(marker))
-        {
-            Console.WriteLine(await File.ReadAllTextAsync(marker, ct));
-            return;
-        }
         // An operator runs the program and moderates; the program's own site, a partner, acts for its members.
-        var operatorToken = new SelfIssuedToken(app.Settings.SigningKey, MeshClaims.Roles.Operator, "demo-operator");
-        var siteToken = new SelfIssuedToken(app.Settings.SigningKey, MeshClaims.Roles.Partner, partner: DemoPartner);
-        using var grantsChannel = app.Resource<ProjectResource>("grants").ChannelAs(operatorToken);
-        using var moderationChannel = app.Resource<ProjectResource>("ideas").ChannelAs(operatorToken);
-        using var ideasChannel = app.Resource<ProjectResource>("ideas").ChannelAs(siteToken);
-        using var votingChannel = app.Resource<ProjectResource>("voting").ChannelAs(siteToken);
-        using var communityChannel = app.Resource<ProjectResource>("community").ChannelAs(siteToken);
+        var operatorToken = new SelfIssuedToken(state.SigningKey, MeshClaims.Roles.Operator, "demo-operator");
+        var siteToken = new SelfIssuedToken(state.SigningKey, MeshClaims.Roles.Partner, partner: DemoPartner);
+        using var grantsChannel = OperatorChannel.To(services.Grants, operatorToken);
+        using var moderationChannel = OperatorChannel.To(services.Ideas, operatorToken);
+        using var ideasChannel = OperatorChannel.To(services.Ideas, siteToken);
+        using var votingChannel = OperatorChannel.To(services.Voting, siteToken);
+        using var communityChannel = OperatorChannel.To(services.Community, siteToken);
         var grants = new GrantsApi.GrantsApiClient(grantsChannel);
         var moderation = new IdeasApi.IdeasApiClient(moderationChannel);
         var ideas = new IdeasApi.IdeasApiClient(ideasChannel);
@@ -111,7 +105,6 @@ public static class DemoProgram
               members @maria, @kwame, @lin and @sam (first member_id {members[0].Id}) and 8 voters, all of partner '{DemoPartner}'
               (./mesh token --role partner --partner {DemoPartner} acts for them; --role member --member <member_id> as one of them).
             """;
-        await File.WriteAllTextAsync(marker, summary, ct);
-        Console.WriteLine(summary);
+        return summary;
     }
 }

@@ -1,0 +1,112 @@
+using System.Reflection;
+using System.Security.Cryptography;
+using System.Text;
+using ConductorMesh.AppHost.Infrastructure;
+using ConductorMesh.ServiceDefaults.Auth;
+using Microsoft.Extensions.Configuration;
+
+namespace ConductorMesh.AppHost;
+
+/// <summary>
+/// What the AppHost keeps between runs: the servers' data, the demo's marker and the key that
+/// signs local tokens, in <c>.mesh/</c> at the repository root unless <c>Mesh:StateDirectory</c>
+/// names another folder (the tests' own).
+/// </summary>
+public sealed class LocalState
+{
+    private LocalState(string directory, bool ephemeral)
+    {
+        Directory = Path.GetFullPath(directory);
+        Ephemeral = ephemeral;
+    }
+
+    public string Directory { get; }
+
+    /// <summary>Trades crash safety for speed (no fsync): for throw-away test servers only.</summary>
+    public bool Ephemeral { get; }
+
+    public static string RepoRoot =>
+        typeof(LocalState).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "RepoRoot").Value!;
+
+    public static LocalState From(IConfiguration configuration) =>
+        new(configuration["Mesh:StateDirectory"] ?? Path.Combine(RepoRoot, ".mesh"), configuration.GetValue<bool>("Mesh:Ephemeral"));
+
+    public static LocalState FromEnvironment() => From(new ConfigurationBuilder().AddEnvironmentVariables().Build());
+
+    /// <summary>Starts from empty data (<c>./mesh up --fresh</c>).</summary>
+    public void Clear()
+    {
+        foreach (var folder in new[] { Directory, ServerDataRoot }.Distinct().Where(System.IO.Directory.Exists))
+        {
+            Console.WriteLine($"--fresh: removing {folder}");
+            System.IO.Directory.Delete(folder, recursive: true);
+        }
+        serverDataRoot = null;
+    }
+
+    /// <summary>
+    /// Where the servers keep their data: under the state folder, unless they run as their own
+    /// system users (started by root) and cannot reach it, as in a clone under /root. Then it is
+    /// /var/lib/conductormesh/&lt;hash of the state folder&gt;.
+    /// </summary>
+    public string ServerDataRoot => serverDataRoot ??= ChooseServerDataRoot();
+
+    private string? serverDataRoot;
+
+    public string DataOf(string server) => System.IO.Directory.CreateDirectory(Path.Combine(ServerDataRoot, server)).FullName;
+
+    private string ChooseServerDataRoot()
+    {
+        System.IO.Directory.CreateDirectory(Directory);
+        if (OperatingSystem.IsWindows() || !ServerUser.IsRoot || OthersCanReach(Directory))
+        {
+            return Directory;
+        }
+        var name = Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(Directory)))[..12].ToLowerInvariant();
+        var root = System.IO.Directory.CreateDirectory("/var/lib/conductormesh", ReachableByAll).FullName;
+        File.SetUnixFileMode(root, ReachableByAll);
+        var data = System.IO.Directory.CreateDirectory(Path.Combine(root, name), ReachableByAll).FullName;
+        Console.WriteLine($"The servers run as their own users and cannot reach {Directory}; their data is in {data}.");
+        return data;
+    }
+
+    private const UnixFileMode ReachableByAll = (UnixFileMode)0b111_101_101; // 755
+
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+    private static bool OthersCanReach(string path)
+    {
+        for (var dir = new DirectoryInfo(path); dir is not null; dir = dir.Parent)
+        {
+            if (dir.Exists && !File.GetUnixFileMode(dir.FullName).HasFlag(UnixFileMode.OtherExecute))
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /// <summary>
+    /// The key that signs local development tokens, made on first use and kept in the state
+    /// folder (readable by its owner only), so tokens from <c>./mesh token</c> outlive a restart.
+    /// </summary>
+    public byte[] SigningKey => signingKey ??= LoadOrCreateSigningKey();
+
+    private byte[]? signingKey;
+
+    private byte[] LoadOrCreateSigningKey()
+    {
+        var path = Path.Combine(Directory, "auth", "signing-key");
+        if (File.Exists(path))
+        {
+            return Convert.FromBase64String(File.ReadAllText(path).Trim());
+        }
+        System.IO.Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        var key = MeshTokens.NewSigningKey();
+        File.WriteAllText(path, Convert.ToBase64String(key));
+        if (!OperatingSystem.IsWindows())
+        {
+            File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        }
+        return key;
+    }
+}

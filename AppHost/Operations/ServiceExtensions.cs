@@ -1,0 +1,68 @@
+using ConductorMesh.AppHost.Infrastructure;
+using Grpc.Health.V1;
+using Grpc.Net.Client;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+
+namespace ConductorMesh.AppHost.Operations;
+
+public static class ServiceExtensions
+{
+    /// <summary>
+    /// One of the four services: gRPC over h2c on its known port, the local token key, healthy
+    /// when grpc.health.v1 answers SERVING, and back by itself after a crash.
+    /// </summary>
+    public static IResourceBuilder<ProjectResource> AddMeshService<TProject>(
+        this IDistributedApplicationBuilder builder, string name, LocalState state)
+        where TProject : IProjectMetadata, new()
+    {
+        var service = builder.AddProject<TProject>(name, launchProfileName: null)
+            .WithHttpEndpoint(port: MeshPorts.Of(builder.Configuration, name), name: "http")
+            .WithUrlForEndpoint("http", u => u.DisplayText = "gRPC (h2c)")
+            .WithEnvironment("Auth__SigningKey", Convert.ToBase64String(state.SigningKey))
+            .WithIconName("ServerSurface")
+            .WithRestartOnCrash();
+        var key = $"{name}_serving";
+        GrpcChannel? channel = null;
+        builder.Services.AddHealthChecks().AddAsyncCheck(key, async ct =>
+        {
+            try
+            {
+                channel ??= GrpcChannel.ForAddress(service.GetEndpoint("http").Url);
+                var reply = await new Health.HealthClient(channel).CheckAsync(
+                    new HealthCheckRequest(), deadline: DateTime.UtcNow.AddSeconds(3), cancellationToken: ct);
+                return reply.Status == HealthCheckResponse.Types.ServingStatus.Serving
+                    ? HealthCheckResult.Healthy()
+                    : HealthCheckResult.Unhealthy($"grpc.health.v1 answers {reply.Status}");
+            }
+            catch (Grpc.Core.RpcException e)
+            {
+                return HealthCheckResult.Unhealthy(e.Status.Detail);
+            }
+        });
+        return service.WithHealthCheck(key);
+    }
+
+    /// <summary>
+    /// The operators' console, a web project behind a login made afresh at each start; the
+    /// dashboard links to it with that login.
+    /// </summary>
+    public static IResourceBuilder<ProjectResource> AddOperatorConsole<TProject>(
+        this IDistributedApplicationBuilder builder, string name, LocalState state)
+        where TProject : IProjectMetadata, new()
+    {
+        var login = Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16)).ToLowerInvariant();
+        return builder.AddProject<TProject>(name, launchProfileName: null)
+            .WithHttpEndpoint(port: MeshPorts.Of(builder.Configuration, name), name: "http")
+            .WithUrlForEndpoint("http", u =>
+            {
+                u.Url = $"{u.Url}/login?t={login}";
+                u.DisplayText = "Operator console";
+            })
+            .WithEnvironment("Console__LoginToken", login)
+            .WithEnvironment("Auth__SigningKey", Convert.ToBase64String(state.SigningKey))
+            .WithHttpHealthCheck("/health")
+            .WithIconName("DataHistogram")
+            .WithRestartOnCrash();
+    }
+}

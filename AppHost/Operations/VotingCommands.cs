@@ -1,0 +1,38 @@
+using ConductorMesh.ServiceDefaults.Auth;
+using ConductorMesh.Voting.V1;
+using Grpc.Core;
+
+namespace ConductorMesh.AppHost.Operations;
+
+public static class VotingCommands
+{
+    /// <summary>
+    /// "Rebuild leaderboards" in Voting's menu: every cycle's boards rebuilt in Redis from the
+    /// durable vote log, as an operator (RebuildLeaderboards).
+    /// </summary>
+    public static IResourceBuilder<ProjectResource> WithRebuildLeaderboardsCommand(
+        this IResourceBuilder<ProjectResource> voting, LocalState state) =>
+        voting.WithCommand("rebuild-leaderboards", "Rebuild leaderboards", async context =>
+        {
+            var token = new SelfIssuedToken(state.SigningKey, MeshClaims.Roles.Operator, "dashboard");
+            using var channel = OperatorChannel.To(voting, token);
+            try
+            {
+                var rebuilt = await new VotingApi.VotingApiClient(channel).RebuildLeaderboardsAsync(
+                    new RebuildLeaderboardsRequest(), cancellationToken: context.CancellationToken);
+                return CommandResults.Success();
+            }
+            catch (RpcException e)
+            {
+                return CommandResults.Failure($"Voting refused the rebuild: {e.Status.StatusCode}: {e.Status.Detail}");
+            }
+        }, new CommandOptions
+        {
+            Description = "Rebuilds every cycle's live leaderboards in Redis from the durable vote log.",
+            ConfirmationMessage = "Rebuild every cycle's leaderboards from the vote log?",
+            IconName = "ArrowSync",
+            UpdateState = c => c.ResourceSnapshot.HealthStatus == Microsoft.Extensions.Diagnostics.HealthChecks.HealthStatus.Healthy
+                ? ResourceCommandState.Enabled
+                : ResourceCommandState.Disabled,
+        });
+}

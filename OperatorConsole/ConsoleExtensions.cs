@@ -1,0 +1,43 @@
+using ConductorMesh.Grants.V1;
+using ConductorMesh.Ideas.V1;
+using ConductorMesh.OperatorConsole.Access;
+using ConductorMesh.OperatorConsole.Views;
+using ConductorMesh.ServiceDefaults.Auth;
+using ConductorMesh.Voting.V1;
+
+namespace ConductorMesh.OperatorConsole;
+
+public static class ConsoleExtensions
+{
+    /// <summary>
+    /// The console calls Grants, Ideas and Voting as an operator (found by service discovery),
+    /// counts votes from the bus, and reads queue depths and outbox backlogs.
+    /// </summary>
+    public static WebApplicationBuilder AddOperatorConsole(this WebApplicationBuilder builder)
+    {
+        var signingKey = Convert.FromBase64String(builder.Configuration["Auth:SigningKey"]
+            ?? throw new InvalidOperationException("Auth:SigningKey is not set; the AppHost sets it."));
+        var token = new SelfIssuedToken(signingKey, MeshClaims.Roles.Operator, "console");
+        builder.Services.AddSingleton(new ConsoleLogin(builder.Configuration["Console:LoginToken"]
+            ?? throw new InvalidOperationException("Console:LoginToken is not set; the AppHost sets it.")));
+        AddOperatorClient<GrantsApi.GrantsApiClient>(builder.Services, "grants", token);
+        AddOperatorClient<IdeasApi.IdeasApiClient>(builder.Services, "ideas", token);
+        AddOperatorClient<VotingApi.VotingApiClient>(builder.Services, "voting", token);
+        builder.Services.AddSingleton<VoteRate>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<VoteRate>());
+        builder.Services.AddSingleton<IdeaTitles>();
+        builder.Services.AddSingleton<ProgramView>();
+        builder.Services.AddHttpClient<BusView>();
+        return builder;
+    }
+
+    // No resilience handler: the leaderboard is a stream that lives as long as the page, and the
+    // standard handler's timeouts would end it. (Its removal is marked experimental, not unstable.)
+#pragma warning disable EXTEXP0001
+    private static void AddOperatorClient<TClient>(IServiceCollection services, string service, SelfIssuedToken token)
+        where TClient : class =>
+        services.AddGrpcClient<TClient>(o => o.Address = new Uri($"http://{service}"))
+            .AddHttpMessageHandler(() => new BearerHandler(() => token.Current))
+            .RemoveAllResilienceHandlers();
+#pragma warning restore EXTEXP0001
+}

@@ -1,0 +1,72 @@
+using System.Net.Http.Headers;
+using System.Text.Json;
+using Npgsql;
+
+namespace ConductorMesh.OperatorConsole.Views;
+
+/// <summary>The bus: each RabbitMQ queue (depth, consumers, rates, from the management API) and each service's outbox backlog.</summary>
+public sealed class BusView(HttpClient http, IConfiguration configuration)
+{
+    private static readonly string[] Services = ["ideas", "voting", "grants", "community"];
+
+    public async Task<object> ReadAsync(CancellationToken ct)
+    {
+        var (queues, problem) = await QueuesAsync(ct);
+        var outbox = new List<object>();
+        foreach (var service in Services)
+        {
+            try
+            {
+                await using var connection = new NpgsqlConnection(configuration.GetConnectionString($"{service}db"));
+                await connection.OpenAsync(ct);
+                await using var count = new NpgsqlCommand(
+                    "SELECT count(*), coalesce(extract(epoch FROM now() - min(created_at)), 0) FROM outbox WHERE sent_at IS NULL", connection);
+                await using var reader = await count.ExecuteReaderAsync(ct);
+                await reader.ReadAsync(ct);
+                outbox.Add(new { service, backlog = reader.GetInt64(0), oldestSeconds = Convert.ToDouble(reader.GetValue(1)) });
+            }
+            catch (Exception e) when (e is NpgsqlException or InvalidOperationException)
+            {
+                outbox.Add(new { service, backlog = -1L, oldestSeconds = 0.0, problem = e.Message });
+            }
+        }
+        return new { queues, outbox, problem };
+    }
+
+    private async Task<(List<object> Queues, string? Problem)> QueuesAsync(CancellationToken ct)
+    {
+        var queues = new List<object>();
+        if (configuration["RabbitMq:ManagementUrl"] is not { } management)
+        {
+            return (queues, "The broker's management API is not known here (an existing broker was named).");
+        }
+        try
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, $"{management}/api/queues");
+            request.Headers.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String("guest:guest"u8.ToArray()));
+            using var response = await http.SendAsync(request, ct);
+            response.EnsureSuccessStatusCode();
+            using var json = JsonDocument.Parse(await response.Content.ReadAsStreamAsync(ct));
+            foreach (var q in json.RootElement.EnumerateArray())
+            {
+                queues.Add(new
+                {
+                    name = q.GetProperty("name").GetString(),
+                    messages = q.TryGetProperty("messages", out var m) ? m.GetInt64() : 0,
+                    consumers = q.TryGetProperty("consumers", out var c) ? c.GetInt64() : 0,
+                    publishRate = Rate(q, "publish_details"),
+                    deliverRate = Rate(q, "deliver_get_details"),
+                });
+            }
+            return (queues, null);
+        }
+        catch (Exception e) when (e is HttpRequestException or TaskCanceledException or JsonException)
+        {
+            return (queues, $"RabbitMQ's management API did not answer: {e.Message}");
+        }
+    }
+
+    private static double Rate(JsonElement queue, string detail) =>
+        queue.TryGetProperty("message_stats", out var stats) && stats.TryGetProperty(detail, out var d)
+        && d.TryGetProperty("rate", out var rate) ? rate.GetDouble() : 0;
+}
