@@ -28,8 +28,15 @@ public sealed class LocalState
     public static string RepoRoot =>
         typeof(LocalState).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "RepoRoot").Value!;
 
+    /// <summary>The build configuration the AppHost was built in; the services run from the same.</summary>
+    public static string Configuration =>
+        typeof(LocalState).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "Configuration").Value!;
+
     public static LocalState From(IConfiguration configuration) =>
         new(configuration["Mesh:StateDirectory"] ?? Path.Combine(RepoRoot, ".mesh"), configuration.GetValue<bool>("Mesh:Ephemeral"));
+
+    /// <summary>The state kept in <paramref name="directory"/> (a test run's own).</summary>
+    public static LocalState At(string directory) => new(directory, ephemeral: false);
 
     public static LocalState FromEnvironment() => From(new ConfigurationBuilder().AddEnvironmentVariables().Build());
 

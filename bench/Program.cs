@@ -1,35 +1,34 @@
 // Measures Voting's hot paths on this machine against a bare gRPC echo server, in one run:
 //   dotnet run -c Release --project bench [-- --seconds 5]
-// It starts the whole system (durable PostgreSQL, Redis, RabbitMQ, the four services) in a
-// temporary folder on free ports, loads a program with ideas, measures, and writes docs/benchmarks.md.
+// It starts the AppHost that ./mesh up runs, as the tests do (Aspire.Hosting.Testing, ports of its
+// own, a temporary folder) but with durable PostgreSQL, loads a program with ideas, measures, and
+// writes docs/benchmarks.md.
 using ConductorMesh.AppHost;
-using ConductorMesh.AppHost.Hosting;
-using ConductorMesh.AppHost.Resources;
 using ConductorMesh.Bench;
 using ConductorMesh.Community.V1;
 using ConductorMesh.ServiceDefaults.Auth;
 using ConductorMesh.Grants.V1;
 using ConductorMesh.Ideas.V1;
+using ConductorMesh.Testing;
 using ConductorMesh.Voting.V1;
 using Grpc.Core;
 using Grpc.Net.Client;
 
 var seconds = args.SkipWhile(a => a != "--seconds").Skip(1).Select(int.Parse).FirstOrDefault(5);
 var duration = TimeSpan.FromSeconds(seconds);
-var state = Directory.CreateTempSubdirectory("conductormesh-bench-").FullName;
-if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(state, (UnixFileMode)Convert.ToInt32("755", 8));
-var app = Mesh.Build(new AppHostSettings { StateDirectory = state, UseFreePorts = true, ExistingConnectionString = _ => null });
-var echoPort = FreePort.Next();
+var echoPort = FreePorts.Take(1)[0];
 await using var echo = await EchoServer.StartAsync(echoPort);
-try
+Console.WriteLine("Starting the system (durable storage)...");
+await using var system = await TestSystem.StartAsync(durable: true, CancellationToken.None);
 {
-    Console.WriteLine("Starting the system (durable storage)...");
-    await app.StartAsync(CancellationToken.None);
     // The system's calls carry tokens, as partners' do: an operator's by default, a member's per vote
     // (members voting as themselves) and a gateway partner's for bulk. The echo baseline has none.
-    var key = app.Settings.SigningKey;
+    var key = system.SigningKey;
     var operatorToken = new SelfIssuedToken(key, MeshClaims.Roles.Operator, "bench");
-    GrpcChannel Channel(string service, SelfIssuedToken? token = null) => app.Resource<ProjectResource>(service).ChannelAs(token ?? operatorToken);
+    GrpcChannel Channel(string service, SelfIssuedToken? token = null) => GrpcChannel.ForAddress(system.Url(service), new GrpcChannelOptions
+    {
+        HttpHandler = new BearerHandler(() => (token ?? operatorToken).Current, new SocketsHttpHandler { EnableMultipleHttp2Connections = true }),
+    });
     Metadata As(string member) => new() { { "authorization", $"Bearer {MeshTokens.Issue(key, MeshClaims.Roles.Member, member: member)}" } };
     var echoClient = new Echo.EchoClient(GrpcChannel.ForAddress($"http://127.0.0.1:{echoPort}", new GrpcChannelOptions { HttpHandler = new SocketsHttpHandler { EnableMultipleHttp2Connections = true } }));
     var grants = new GrantsApi.GrantsApiClient(Channel("grants"));
@@ -133,14 +132,9 @@ try
 
     foreach (var service in new[] { "ideas", "voting", "grants", "community" })
     {
-        var pid = app.Resource<ProjectResource>(service).ProcessId;
+        var pid = system.ProcessId(service);
         var peak = pid is null ? "?" : File.ReadLines($"/proc/{pid}/status").First(l => l.StartsWith("VmHWM", StringComparison.Ordinal)).Split(':')[1].Trim();
         report.Note($"Peak memory (VmHWM) of {service}: {peak}.");
     }
-    Console.WriteLine($"Wrote {report.Write(AppHostSettings.RepoRoot)}");
-}
-finally
-{
-    await app.StopAsync();
-    Directory.Delete(state, recursive: true);
+    Console.WriteLine($"Wrote {report.Write(LocalState.RepoRoot)}");
 }

@@ -1,3 +1,4 @@
+using ConductorMesh.AppHost.Operations;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace ConductorMesh.AppHost.Demo;
@@ -9,8 +10,8 @@ public static class DemoExtensions
     /// demand with the "Load demo program" command (a new program beside the others).
     /// </summary>
     public static IResourceBuilder<DemoResource> AddDemoProgram(this IDistributedApplicationBuilder builder, string name, LocalState state,
-        IResourceBuilder<ProjectResource> grants, IResourceBuilder<ProjectResource> ideas,
-        IResourceBuilder<ProjectResource> voting, IResourceBuilder<ProjectResource> community)
+        IResourceBuilder<ServiceResource> grants, IResourceBuilder<ServiceResource> ideas,
+        IResourceBuilder<ServiceResource> voting, IResourceBuilder<ServiceResource> community)
     {
         var demo = new DemoResource(name);
         var services = new DemoServices(grants, ideas, voting, community);

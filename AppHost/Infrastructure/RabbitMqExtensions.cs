@@ -61,8 +61,8 @@ public static class RabbitMqExtensions
     }
 
     /// <summary>Gives a service the management API's address, for queue depths and rates.</summary>
-    public static IResourceBuilder<ProjectResource> WithManagementApiOf(
-        this IResourceBuilder<ProjectResource> project, IResourceBuilder<IResourceWithConnectionString> messaging) =>
+    public static IResourceBuilder<ServiceResource> WithManagementApiOf(
+        this IResourceBuilder<ServiceResource> project, IResourceBuilder<IResourceWithConnectionString> messaging) =>
         messaging.Resource is RabbitMqServerResource broker
             ? project.WithEnvironment("RabbitMq__ManagementUrl", broker.Management)
             : project;

@@ -12,12 +12,11 @@ public static class ServiceExtensions
     /// One of the four services: gRPC over h2c on its known port, the local token key, healthy
     /// when grpc.health.v1 answers SERVING, and back by itself after a crash.
     /// </summary>
-    public static IResourceBuilder<ProjectResource> AddMeshService<TProject>(
+    public static IResourceBuilder<ServiceResource> AddMeshService<TProject>(
         this IDistributedApplicationBuilder builder, string name, LocalState state)
         where TProject : IProjectMetadata, new()
     {
-        var service = builder.AddProject<TProject>(name, launchProfileName: null)
-            .WithHttpEndpoint(port: MeshPorts.Of(builder.Configuration, name), name: "http")
+        var service = builder.AddBuiltProject<TProject>(name)
             .WithUrlForEndpoint("http", u => u.DisplayText = "gRPC (h2c)")
             .WithEnvironment("Auth__SigningKey", Convert.ToBase64String(state.SigningKey))
             .WithIconName("ServerSurface")
@@ -44,16 +43,38 @@ public static class ServiceExtensions
     }
 
     /// <summary>
+    /// A project of the repository, run from the build output of the AppHost's own configuration
+    /// (building the AppHost builds it), on its known port, with Aspire's conventions: OTLP,
+    /// ASPNETCORE_URLS and discovery of the services it references.
+    /// </summary>
+    private static IResourceBuilder<ServiceResource> AddBuiltProject<TProject>(this IDistributedApplicationBuilder builder, string name)
+        where TProject : IProjectMetadata, new()
+    {
+        var project = new TProject().ProjectPath;
+        var output = Path.Combine(Path.GetDirectoryName(project)!, "bin", LocalState.Configuration, "net10.0");
+        var service = new ServiceResource(name, Path.Combine(output, Path.GetFileNameWithoutExtension(project)), output);
+        var http = new EndpointReference(service, "http");
+        return builder.AddResource(service)
+            .WithHttpEndpoint(port: MeshPorts.Of(builder.Configuration, name), name: "http")
+            .WithEnvironment(context =>
+            {
+                context.EnvironmentVariables["ASPNETCORE_URLS"] = ReferenceExpression.Create($"http://localhost:{http.Property(EndpointProperty.TargetPort)}");
+                context.EnvironmentVariables["DOTNET_ENVIRONMENT"] = "Production";
+                context.EnvironmentVariables["Logging__Console__FormatterName"] = "simple";
+            })
+            .WithOtlpExporter();
+    }
+
+    /// <summary>
     /// The operators' console, a web project behind a login made afresh at each start; the
     /// dashboard links to it with that login.
     /// </summary>
-    public static IResourceBuilder<ProjectResource> AddOperatorConsole<TProject>(
+    public static IResourceBuilder<ServiceResource> AddOperatorConsole<TProject>(
         this IDistributedApplicationBuilder builder, string name, LocalState state)
         where TProject : IProjectMetadata, new()
     {
         var login = Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16)).ToLowerInvariant();
-        return builder.AddProject<TProject>(name, launchProfileName: null)
-            .WithHttpEndpoint(port: MeshPorts.Of(builder.Configuration, name), name: "http")
+        return builder.AddBuiltProject<TProject>(name)
             .WithUrlForEndpoint("http", u =>
             {
                 u.Url = $"{u.Url}/login?t={login}";

@@ -10,8 +10,8 @@ public static class VotingCommands
     /// "Rebuild leaderboards" in Voting's menu: every cycle's boards rebuilt in Redis from the
     /// durable vote log, as an operator (RebuildLeaderboards).
     /// </summary>
-    public static IResourceBuilder<ProjectResource> WithRebuildLeaderboardsCommand(
-        this IResourceBuilder<ProjectResource> voting, LocalState state) =>
+    public static IResourceBuilder<ServiceResource> WithRebuildLeaderboardsCommand(
+        this IResourceBuilder<ServiceResource> voting, LocalState state) =>
         voting.WithCommand("rebuild-leaderboards", "Rebuild leaderboards", async context =>
         {
             var token = new SelfIssuedToken(state.SigningKey, MeshClaims.Roles.Operator, "dashboard");

@@ -1,4 +1,3 @@
-using ConductorMesh.AppHost.Resources;
 using ConductorMesh.Community.V1;
 using ConductorMesh.ServiceDefaults.Auth;
 using ConductorMesh.Voting.V1;
@@ -32,14 +31,14 @@ public sealed class AccessTests(MeshFixture mesh)
             ["program_id"] = program.Id, ["cycle_id"] = cycle.Id, ["idea_id"] = idea.Id, ["comment_id"] = comment.Id, ["moderator_id"] = "moderator-1",
         };
         var forged = MeshFixture.Bearer(MeshTokens.Issue(MeshTokens.NewSigningKey(), MeshClaims.Roles.Operator));
-        var expired = MeshFixture.Bearer(MeshTokens.Issue(mesh.App.Settings.SigningKey, MeshClaims.Roles.Operator, lifetime: TimeSpan.FromMinutes(5), now: DateTime.UtcNow.AddHours(-1)));
+        var expired = MeshFixture.Bearer(MeshTokens.Issue(mesh.SigningKey, MeshClaims.Roles.Operator, lifetime: TimeSpan.FromMinutes(5), now: DateTime.UtcNow.AddHours(-1)));
         var before = await QuietDigestAsync();
 
         var wrong = new List<string>();
         var checkedCases = 0;
         foreach (var (service, api) in RawCall.Apis)
         {
-            var channel = Grpc.Net.Client.GrpcChannel.ForAddress(mesh.App.Resource<ProjectResource>(service).Url);
+            var channel = Grpc.Net.Client.GrpcChannel.ForAddress(mesh.Url(service));
             foreach (var method in api.Methods)
             {
                 var rule = AccessRules.Of(method);
@@ -135,11 +134,10 @@ public sealed class AccessTests(MeshFixture mesh)
     /// <summary>Every row of every table of the four databases, as one digest.</summary>
     private async Task<string> DigestAsync()
     {
-        var postgres = mesh.App.Resource<PostgresServer>("postgres");
         var parts = new List<string>();
         foreach (var database in Databases)
         {
-            await using var connection = new NpgsqlConnection(postgres.ConnectionStringFor(database));
+            await using var connection = new NpgsqlConnection(await mesh.ConnectionStringAsync($"{database}db"));
             await connection.OpenAsync();
             var tables = new List<string>();
             await using (var list = new NpgsqlCommand("SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename", connection))

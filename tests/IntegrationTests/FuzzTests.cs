@@ -3,7 +3,6 @@ using Google.Protobuf.Reflection;
 using Grpc.Core;
 using Grpc.Health.V1;
 using Grpc.Net.Client;
-using ConductorMesh.AppHost.Resources;
 using ConductorMesh.ServiceDefaults.Auth;
 using Xunit.Abstractions;
 
@@ -36,7 +35,7 @@ public sealed class FuzzTests(MeshFixture mesh, ITestOutputHelper output)
         var sent = 0;
         foreach (var (service, api) in RawCall.Apis)
         {
-            using var channel = GrpcChannel.ForAddress(mesh.App.Resource<ProjectResource>(service).Url);
+            using var channel = GrpcChannel.ForAddress(mesh.Url(service));
             foreach (var method in api.Methods)
             {
                 for (var i = 0; i < RequestsPerRpc; i++)
@@ -59,10 +58,10 @@ public sealed class FuzzTests(MeshFixture mesh, ITestOutputHelper output)
         Assert.True(failures.Count == 0, string.Join("\n", failures.Take(20)));
         foreach (var (service, _) in RawCall.Apis)
         {
-            using var channel = GrpcChannel.ForAddress(mesh.App.Resource<ProjectResource>(service).Url);
+            using var channel = GrpcChannel.ForAddress(mesh.Url(service));
             var health = await new Health.HealthClient(channel).CheckAsync(new HealthCheckRequest());
             Assert.Equal((service, HealthCheckResponse.Types.ServingStatus.Serving), (service, health.Status));
-            Assert.Equal(0, mesh.App.Resource<ProjectResource>(service).Restarts);
+            Assert.Equal((service, 0), (service, mesh.Restarts(service)));
         }
     }
 

@@ -1,20 +1,19 @@
-using ConductorMesh.AppHost;
-using ConductorMesh.AppHost.Dashboard;
-using ConductorMesh.AppHost.Hosting;
-using ConductorMesh.AppHost.Resources;
+using Aspire.Hosting;
+using Aspire.Hosting.ApplicationModel;
+using ConductorMesh.Testing;
 using ConductorMesh.Community.V1;
 using ConductorMesh.Grants.V1;
 using ConductorMesh.Ideas.V1;
-using ConductorMesh.Voting.V1;
 using ConductorMesh.ServiceDefaults.Auth;
+using ConductorMesh.Voting.V1;
 using Grpc.Core;
 using Grpc.Net.Client;
 
 namespace ConductorMesh.IntegrationTests;
 
 /// <summary>
-/// The whole system, wired exactly as <c>./mesh up</c> wires it, on free ports in a temporary
-/// folder: started once for the test run and removed after it.
+/// The whole system (<see cref="TestSystem"/>), started once for the test run, with clients of
+/// every service as each role, and a probe of every event on the bus.
 /// </summary>
 public sealed class MeshFixture : IAsyncLifetime
 {
@@ -23,14 +22,14 @@ public sealed class MeshFixture : IAsyncLifetime
 
     private readonly Dictionary<(string Service, string Caller), GrpcChannel> channels = [];
     private readonly Dictionary<string, SelfIssuedToken> tokens = [];
-    private string stateDirectory = "";
-    private readonly CancellationTokenSource stopMonitor = new();
-    private Task monitor = Task.CompletedTask;
 
-    public DistributedApplication App { get; private set; } = null!;
+    /// <summary>The running system; <see cref="TestSystem.DashboardLogin"/> logs in to its Aspire dashboard.</summary>
+    public TestSystem System { get; private set; } = null!;
 
-    /// <summary>The operator dashboard, as <c>./mesh up</c> serves it.</summary>
-    public DashboardServer Dashboard { get; private set; } = null!;
+    public DistributedApplication App => System.App;
+
+    /// <summary>The key that signs the tokens the running system accepts.</summary>
+    public byte[] SigningKey { get; private set; } = [];
 
     /// <summary>Every event published on the bus during the run.</summary>
     public BusProbe Bus { get; } = new();
@@ -55,7 +54,7 @@ public sealed class MeshFixture : IAsyncLifetime
 
     /// <summary>Call headers carrying a token the running system accepts.</summary>
     public Metadata As(string role, string? partner = null, string? member = null) =>
-        Bearer(MeshTokens.Issue(App.Settings.SigningKey, role, partner, member));
+        Bearer(MeshTokens.Issue(SigningKey, role, partner, member));
 
     /// <summary>Call headers of a member acting as themselves.</summary>
     public Metadata AsMember(string member) => As(MeshClaims.Roles.Member, member: member);
@@ -70,35 +69,36 @@ public sealed class MeshFixture : IAsyncLifetime
 
     public static Metadata Bearer(string token) => new() { { "authorization", $"Bearer {token}" } };
 
+    public Uri Url(string service) => System.Url(service);
+
+    public Task<string> ConnectionStringAsync(string resource) => System.ConnectionStringAsync(resource);
+
+    /// <summary>How many times the AppHost started a resource again after it ended on its own.</summary>
+    public int Restarts(string resource) =>
+        App.ResourceNotifications.TryGetCurrentState(resource, out var e)
+        && e.Snapshot.Properties.FirstOrDefault(p => p.Name == "restarts")?.Value is int n ? n : 0;
+
+    /// <summary>Stops a resource as an operator would, with Aspire's stop command, and waits until it has ended.</summary>
+    public async Task StopAsync(string resource)
+    {
+        var result = await App.ResourceCommands.ExecuteCommandAsync(resource, "stop");
+        Assert.True(result.Success, $"stop {resource}: {result.Message}");
+        await App.ResourceNotifications.WaitForResourceAsync(resource, KnownResourceStates.TerminalStates);
+    }
+
+    /// <summary>Starts a stopped resource with Aspire's start command, and waits until it is healthy.</summary>
+    public async Task StartAsync(string resource)
+    {
+        var result = await App.ResourceCommands.ExecuteCommandAsync(resource, "start");
+        Assert.True(result.Success, $"start {resource}: {result.Message}");
+        await App.ResourceNotifications.WaitForResourceHealthyAsync(resource);
+    }
+
     public async Task InitializeAsync()
     {
-        stateDirectory = Directory.CreateTempSubdirectory("conductormesh-test-").FullName;
-        // The servers run as their own system users when the tests run as root; they must reach the folder.
-        if (!OperatingSystem.IsWindows())
-        {
-            File.SetUnixFileMode(stateDirectory, (UnixFileMode)Convert.ToInt32("755", 8));
-        }
-        App = Mesh.Build(new AppHostSettings
-        {
-            StateDirectory = stateDirectory,
-            UseFreePorts = true,
-            Ephemeral = true,
-            ExistingConnectionString = _ => null,
-        });
-        await App.StartAsync(CancellationToken.None);
-        try
-        {
-            Dashboard = await DashboardServer.StartAsync(App, CancellationToken.None);
-            monitor = App.MonitorAsync(stopMonitor.Token); // resources' health, as ./mesh up keeps it
-            await Bus.StartAsync(App.Resource<RabbitMqBroker>("messaging").ConnectionString);
-        }
-        catch
-        {
-            // xunit does not dispose a fixture that failed to start: leave no servers behind.
-            await stopMonitor.CancelAsync();
-            await App.StopAsync();
-            throw;
-        }
+        System = await TestSystem.StartAsync(durable: false, CancellationToken.None);
+        SigningKey = System.SigningKey;
+        await Bus.StartAsync(await ConnectionStringAsync("messaging"));
     }
 
     public async Task DisposeAsync()
@@ -107,19 +107,8 @@ public sealed class MeshFixture : IAsyncLifetime
         {
             channel.Dispose();
         }
-        await stopMonitor.CancelAsync();
-        await monitor;
         await Bus.DisposeAsync();
-        if (Dashboard is not null)
-        {
-            await Dashboard.DisposeAsync();
-        }
-        await App.StopAsync();
-        // MESH_KEEP_TEST_STATE=1 keeps the servers' data and every process's log for a look after a failure.
-        if (Environment.GetEnvironmentVariable("MESH_KEEP_TEST_STATE") != "1")
-        {
-            Directory.Delete(stateDirectory, recursive: true);
-        }
+        await System.DisposeAsync();
     }
 
     private GrpcChannel Channel(string service, string role)
@@ -129,8 +118,11 @@ public sealed class MeshFixture : IAsyncLifetime
             if (!channels.TryGetValue((service, role), out var channel))
             {
                 var token = tokens.TryGetValue(role, out var t) ? t
-                    : tokens[role] = new SelfIssuedToken(App.Settings.SigningKey, role, partner: role == MeshClaims.Roles.Partner ? TestPartner : null);
-                channel = App.Resource<ProjectResource>(service).ChannelAs(token);
+                    : tokens[role] = new SelfIssuedToken(SigningKey, role, partner: role == MeshClaims.Roles.Partner ? TestPartner : null);
+                channel = GrpcChannel.ForAddress(Url(service), new GrpcChannelOptions
+                {
+                    HttpHandler = new BearerHandler(() => token.Current, new SocketsHttpHandler { EnableMultipleHttp2Connections = true }),
+                });
                 channels[(service, role)] = channel;
             }
             return channel;

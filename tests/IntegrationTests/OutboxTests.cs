@@ -1,4 +1,3 @@
-using ConductorMesh.AppHost.Resources;
 using ConductorMesh.Community.V1;
 using ConductorMesh.Grants.V1;
 using ConductorMesh.Ideas.V1;
@@ -13,8 +12,7 @@ public sealed class OutboxTests(MeshFixture mesh)
     public async Task An_idea_submitted_while_the_broker_is_down_reaches_the_feed_when_it_returns()
     {
         var (_, cycle) = await new Scenario(mesh).OpenCycleAsync(1_000_000, new Tier { Name = "5k", AmountMinor = 5_000_00, Slots = 1 });
-        var broker = mesh.App.Resource<RabbitMqBroker>("messaging");
-        await broker.StopAsync();
+        await mesh.StopAsync("messaging");
         Idea idea;
         try
         {
@@ -27,7 +25,7 @@ public sealed class OutboxTests(MeshFixture mesh)
         }
         finally
         {
-            await broker.StartAsync(CancellationToken.None);
+            await mesh.StartAsync("messaging");
         }
 
         var delivered = await Eventually.Get(() => mesh.Community.ListIdeaActivityAsync(new ListIdeaActivityRequest { IdeaId = idea.Id }).ResponseAsync,

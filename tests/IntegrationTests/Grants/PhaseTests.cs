@@ -1,4 +1,3 @@
-using ConductorMesh.AppHost.Resources;
 using ConductorMesh.Contracts;
 using ConductorMesh.Grants.V1;
 using ConductorMesh.Ideas.V1;
@@ -62,20 +61,19 @@ public sealed class PhaseTests(MeshFixture mesh)
     public async Task Steps_missed_while_grants_was_down_are_made_once_when_it_is_back()
     {
         var cycle = await OpenAsync("Restarted", In(2), null, In(4));
-        var grants = mesh.App.Resource<ProjectResource>("grants");
 
-        await grants.StopAsync();
+        await mesh.StopAsync("grants");
         await Until(cycle.ClosesAt);
         Assert.Equal([nameof(CycleOpened)], mesh.Bus.StepsOfCycle(cycle.Id));
-        await grants.StartAsync(CancellationToken.None);
+        await mesh.StartAsync("grants");
 
         await mesh.Bus.WaitFor<CycleClosed>(e => e.CycleId == Guid.Parse(cycle.Id), "the missed close after the restart");
         Assert.Equal(AllSteps, mesh.Bus.StepsOfCycle(cycle.Id));
 
         // Restarted again, the scheduler finds nothing left to do for it: a later cycle's step
         // shows the scheduler has looked since.
-        await grants.StopAsync();
-        await grants.StartAsync(CancellationToken.None);
+        await mesh.StopAsync("grants");
+        await mesh.StartAsync("grants");
         var later = await OpenAsync("After the restart", In(1), null, In(3600));
         await mesh.Bus.WaitFor<VotingOpened>(e => e.CycleId == Guid.Parse(later.Id), "a later cycle's vote to open");
         Assert.Equal(AllSteps, mesh.Bus.StepsOfCycle(cycle.Id));

@@ -1,4 +1,3 @@
-using ConductorMesh.AppHost.Resources;
 using ConductorMesh.Contracts;
 using ConductorMesh.Grants.V1;
 using ConductorMesh.Ideas.V1;
@@ -80,7 +79,7 @@ public sealed class LeaderboardTests(MeshFixture mesh)
         var overall = new GetLeaderboardRequest { CycleId = cycle.Id };
         var tier = new GetLeaderboardRequest { CycleId = cycle.Id, Tier = "5k" };
         await scenario.BoardAsync(overall, (ideas[0].Id, 3), (ideas[1].Id, 2), (ideas[2].Id, 1));
-        var redis = mesh.App.Resource<RedisServer>("redis").ConnectionString + ",allowAdmin=true";
+        var redis = await mesh.ConnectionStringAsync("redis") + ",allowAdmin=true";
         async Task FlushAsync()
         {
             await using var connection = await ConnectionMultiplexer.ConnectAsync(redis);
@@ -95,9 +94,8 @@ public sealed class LeaderboardTests(MeshFixture mesh)
         await scenario.BoardAsync(tier, (ideas[0].Id, 3), (ideas[2].Id, 1));
 
         await FlushAsync();
-        var voting = mesh.App.Resource<ProjectResource>("voting");
-        await voting.StopAsync();
-        await voting.StartAsync(CancellationToken.None);
+        await mesh.StopAsync("voting");
+        await mesh.StartAsync("voting");
         await scenario.BoardAsync(overall, (ideas[0].Id, 3), (ideas[1].Id, 2), (ideas[2].Id, 1));
         var final = await mesh.Voting.FinalizeCycleAsync(new FinalizeCycleRequest { CycleId = cycle.Id });
         Assert.Equal([(ideas[0].Id, 3L), (ideas[1].Id, 2L), (ideas[2].Id, 1L)], final.Tallies.Select(t => (t.IdeaId, t.Votes)));
@@ -119,7 +117,7 @@ public sealed class LeaderboardTests(MeshFixture mesh)
         await Refused.With(() => watch.ResponseStream.MoveNext(), StatusCode.PermissionDenied, "hides");
         var forged = MeshFixture.Bearer(MeshTokens.Issue(MeshTokens.NewSigningKey(), MeshClaims.Roles.Operator));
         await Refused.With(() => mesh.Voting.GetLeaderboardAsync(board, forged).ResponseAsync, StatusCode.Unauthenticated, "signature");
-        var expired = MeshFixture.Bearer(MeshTokens.Issue(mesh.App.Settings.SigningKey, MeshClaims.Roles.Operator, lifetime: TimeSpan.FromMinutes(1), now: DateTime.UtcNow.AddHours(-1)));
+        var expired = MeshFixture.Bearer(MeshTokens.Issue(mesh.SigningKey, MeshClaims.Roles.Operator, lifetime: TimeSpan.FromMinutes(1), now: DateTime.UtcNow.AddHours(-1)));
         await Refused.With(() => mesh.Voting.GetLeaderboardAsync(board, expired).ResponseAsync, StatusCode.Unauthenticated, "expired");
         await Refused.With(() => mesh.Voting.GetLeaderboardAsync(board, mesh.As(MeshClaims.Roles.Moderator)).ResponseAsync, StatusCode.PermissionDenied, "hides");
 

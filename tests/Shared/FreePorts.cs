@@ -1,0 +1,17 @@
+using System.Net;
+using System.Net.Sockets;
+
+namespace ConductorMesh.Testing;
+
+/// <summary>Ports the kernel has free now, for the few listeners Aspire's testing host does not place itself.</summary>
+public static class FreePorts
+{
+    public static int[] Take(int count)
+    {
+        var listeners = Enumerable.Range(0, count).Select(_ => new TcpListener(IPAddress.Loopback, 0)).ToList();
+        listeners.ForEach(l => l.Start());
+        var ports = listeners.Select(l => ((IPEndPoint)l.LocalEndpoint).Port).ToArray();
+        listeners.ForEach(l => l.Stop());
+        return ports;
+    }
+}

@@ -1,0 +1,104 @@
+using Aspire.Hosting;
+using Aspire.Hosting.ApplicationModel;
+using Aspire.Hosting.Testing;
+using ConductorMesh.AppHost;
+
+namespace ConductorMesh.Testing;
+
+/// <summary>
+/// The very AppHost that <c>./mesh up</c> runs, started through Aspire.Hosting.Testing: every
+/// proxied endpoint on a random port (so a running <c>./mesh up</c> is never touched), the few
+/// others on free ones, its data in a temporary folder removed when it is disposed. Shared by
+/// the integration tests and the benchmark.
+/// </summary>
+public sealed class TestSystem : IAsyncDisposable
+{
+    /// <summary>Every resource of the AppHost, each waited for until healthy.</summary>
+    public static readonly string[] Resources =
+    [
+        "postgres", "ideasdb", "votingdb", "grantsdb", "communitydb", "redis", "messaging-epmd", "messaging",
+        "grants", "ideas", "voting", "community", "console", "demo",
+    ];
+
+    private TestSystem(DistributedApplication app, string stateDirectory, string dashboardUrl, string browserToken) =>
+        (App, StateDirectory, DashboardUrl, DashboardLogin) = (app, stateDirectory, dashboardUrl, $"{dashboardUrl}/login?t={browserToken}");
+
+    public DistributedApplication App { get; }
+
+    public string StateDirectory { get; }
+
+    /// <summary>The Aspire dashboard, and the address that logs in to it.</summary>
+    public string DashboardUrl { get; }
+
+    public string DashboardLogin { get; }
+
+    /// <summary>The key that signs the tokens the running system accepts.</summary>
+    public byte[] SigningKey => LocalState.At(StateDirectory).SigningKey;
+
+    /// <param name="durable">PostgreSQL with fsync on (the benchmark); tests trade it for speed.</param>
+    public static async Task<TestSystem> StartAsync(bool durable, CancellationToken ct)
+    {
+        var state = Directory.CreateTempSubdirectory("conductormesh-test-").FullName;
+        // The servers run as their own system users when started by root; they must reach the folder.
+        if (!OperatingSystem.IsWindows())
+        {
+            File.SetUnixFileMode(state, (UnixFileMode)Convert.ToInt32("755", 8));
+        }
+        var ports = FreePorts.Take(4);
+        var dashboard = $"http://localhost:{ports[0]}";
+        var browserToken = Guid.NewGuid().ToString("N");
+        var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.ConductorMesh_AppHost>(
+        [
+            $"Mesh:StateDirectory={state}",
+            $"Mesh:Ephemeral={!durable}",
+            // Epmd is the one endpoint outside Aspire's proxy, so not randomized with the others.
+            $"MESH_MESSAGING_EPMD_PORT={ports[1]}",
+            $"ASPNETCORE_URLS={dashboard}",
+            $"ASPIRE_DASHBOARD_OTLP_ENDPOINT_URL=http://localhost:{ports[2]}",
+            $"ASPIRE_RESOURCE_SERVICE_ENDPOINT_URL=http://localhost:{ports[3]}",
+            "ASPIRE_ALLOW_UNSECURED_TRANSPORT=true",
+            $"AppHost:BrowserToken={browserToken}",
+        ], (options, _) => options.DisableDashboard = false, ct);
+        var app = await builder.BuildAsync(ct);
+        var system = new TestSystem(app, state, dashboard, browserToken);
+        try
+        {
+            using var startup = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            startup.CancelAfter(TimeSpan.FromMinutes(4));
+            await app.StartAsync(startup.Token);
+            foreach (var resource in Resources)
+            {
+                await app.ResourceNotifications.WaitForResourceHealthyAsync(resource, startup.Token);
+            }
+            return system;
+        }
+        catch
+        {
+            // A start that fails leaves no servers behind.
+            await system.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>Where a service answers (through Aspire's proxy, as partners reach it).</summary>
+    public Uri Url(string service) => App.GetEndpoint(service, "http");
+
+    public async Task<string> ConnectionStringAsync(string resource) =>
+        await App.GetConnectionStringAsync(resource) ?? throw new InvalidOperationException($"{resource} has no connection string");
+
+    /// <summary>The process id of a resource, as DCP reports it.</summary>
+    public int? ProcessId(string resource) =>
+        App.ResourceNotifications.TryGetCurrentState(resource, out var e)
+        && e.Snapshot.Properties.FirstOrDefault(p => p.Name == "executable.pid")?.Value is { } pid ? Convert.ToInt32(pid) : null;
+
+    public async ValueTask DisposeAsync()
+    {
+        await App.StopAsync();
+        await App.DisposeAsync();
+        // MESH_KEEP_TEST_STATE=1 keeps the servers' data for a look after a failure.
+        if (Environment.GetEnvironmentVariable("MESH_KEEP_TEST_STATE") != "1")
+        {
+            Directory.Delete(StateDirectory, recursive: true);
+        }
+    }
+}
