@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using ConductorMesh.AppHost;
 using ConductorMesh.AppHost.Demo;
 using ConductorMesh.AppHost.Infrastructure;
@@ -11,8 +10,6 @@ if (args is ["token", .. var tokenArgs])
 
 var builder = DistributedApplication.CreateBuilder(args);
 var state = LocalState.From(builder.Configuration);
-// The dashboard's login, printed again once the system is up (tests bring their own).
-builder.Configuration["AppHost:BrowserToken"] ??= Convert.ToHexString(RandomNumberGenerator.GetBytes(16)).ToLowerInvariant();
 if (args.Contains("--fresh"))
 {
     state.Clear();

@@ -29,7 +29,6 @@ public static class VotingCommands
         }, new CommandOptions
         {
             Description = "Rebuilds every cycle's live leaderboards in Redis from the durable vote log.",
-            ConfirmationMessage = "Rebuild every cycle's leaderboards from the vote log?",
             IconName = "ArrowSync",
             UpdateState = c => c.ResourceSnapshot.HealthStatus == Microsoft.Extensions.Diagnostics.HealthChecks.HealthStatus.Healthy
                 ? ResourceCommandState.Enabled

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using ConductorMesh.ServiceDefaults.Data;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -15,7 +16,10 @@ public static class DatabaseExtensions
     {
         var connectionString = builder.Configuration.GetConnectionString(connectionName)
             ?? throw new InvalidOperationException($"ConnectionStrings:{connectionName} is not set.");
-        builder.Services.AddNpgsqlDataSource(connectionString);
+        // Only commands made for a caller or a consumer become spans: a background poll that finds
+        // nothing (the outbox relay, the schedulers) would bury the traces operators look for.
+        builder.Services.AddNpgsqlDataSource(connectionString, data =>
+            data.ConfigureTracing(tracing => tracing.ConfigureCommandFilter(_ => Activity.Current is not null)));
         builder.Services.AddHostedService<SchemaInitializer>();
         builder.Services.AddHealthChecks().AddCheck<NpgsqlHealthCheck>(connectionName);
         Dapper.DefaultTypeMap.MatchNamesWithUnderscores = true;

@@ -24,8 +24,16 @@ public abstract class IdempotentConsumer<TEvent>(NpgsqlDataSource dataSource) : 
         {
             return;
         }
-        await HandleAsync(context.Message, transaction, cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
+        try
+        {
+            await HandleAsync(context.Message, transaction, cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+        }
+        catch (Exception) when (!cancellationToken.IsCancellationRequested)
+        {
+            MessagingMetrics.ConsumerFailed(GetType().Name);
+            throw;
+        }
     }
 
     protected abstract Task HandleAsync(TEvent message, NpgsqlTransaction transaction, CancellationToken cancellationToken);

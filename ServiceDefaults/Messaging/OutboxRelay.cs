@@ -76,8 +76,23 @@ public sealed class OutboxRelay(NpgsqlDataSource dataSource, IBus bus, ILogger<O
                 await connection.ExecuteAsync("UPDATE outbox SET sent_at = now() WHERE id = ANY(@sent)", new { sent }, transaction);
                 await transaction.CommitAsync(CancellationToken.None);
             }
+            await MeasureBacklogAsync(rows.Count, sent.Count, stoppingToken);
         }
         return rows.Count;
+    }
+
+    /// <summary>Nothing is left when a short batch was all sent; otherwise the backlog is counted.</summary>
+    private async Task MeasureBacklogAsync(int taken, int sent, CancellationToken ct)
+    {
+        if (taken < BatchSize && sent == taken)
+        {
+            MessagingMetrics.OutboxSeen(0, 0);
+            return;
+        }
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        var (waiting, oldest) = await connection.QuerySingleAsync<(long, double)>(
+            "SELECT count(*), coalesce(extract(epoch FROM now() - min(created_at))::float8, 0) FROM outbox WHERE sent_at IS NULL");
+        MessagingMetrics.OutboxSeen(waiting, oldest);
     }
 
     private sealed record OutboxRow(long Id, Guid EventId, string Type, string Payload);

@@ -20,17 +20,19 @@ public sealed class TestSystem : IAsyncDisposable
         "grants", "ideas", "voting", "community", "console", "demo",
     ];
 
-    private TestSystem(DistributedApplication app, string stateDirectory, string dashboardUrl, string browserToken) =>
-        (App, StateDirectory, DashboardUrl, DashboardLogin) = (app, stateDirectory, dashboardUrl, $"{dashboardUrl}/login?t={browserToken}");
+    private TestSystem(DistributedApplication app, string stateDirectory, string browserToken) =>
+        (App, StateDirectory, this.browserToken) = (app, stateDirectory, browserToken);
+
+    private readonly string browserToken;
 
     public DistributedApplication App { get; }
 
     public string StateDirectory { get; }
 
-    /// <summary>The Aspire dashboard, and the address that logs in to it.</summary>
-    public string DashboardUrl { get; }
+    /// <summary>The Aspire dashboard (a resource of its own, on a random port like the others), and the address that logs in to it.</summary>
+    public string DashboardUrl => App.GetEndpoint("aspire-dashboard", "http").ToString().TrimEnd('/');
 
-    public string DashboardLogin { get; }
+    public string DashboardLogin => $"{DashboardUrl}/login?t={browserToken}";
 
     /// <summary>The key that signs the tokens the running system accepts.</summary>
     public byte[] SigningKey => LocalState.At(StateDirectory).SigningKey;
@@ -45,7 +47,6 @@ public sealed class TestSystem : IAsyncDisposable
             File.SetUnixFileMode(state, (UnixFileMode)Convert.ToInt32("755", 8));
         }
         var ports = FreePorts.Take(4);
-        var dashboard = $"http://localhost:{ports[0]}";
         var browserToken = Guid.NewGuid().ToString("N");
         var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.ConductorMesh_AppHost>(
         [
@@ -53,14 +54,14 @@ public sealed class TestSystem : IAsyncDisposable
             $"Mesh:Ephemeral={!durable}",
             // Epmd is the one endpoint outside Aspire's proxy, so not randomized with the others.
             $"MESH_MESSAGING_EPMD_PORT={ports[1]}",
-            $"ASPNETCORE_URLS={dashboard}",
+            $"ASPNETCORE_URLS=http://localhost:{ports[0]}",
             $"ASPIRE_DASHBOARD_OTLP_ENDPOINT_URL=http://localhost:{ports[2]}",
             $"ASPIRE_RESOURCE_SERVICE_ENDPOINT_URL=http://localhost:{ports[3]}",
             "ASPIRE_ALLOW_UNSECURED_TRANSPORT=true",
-            $"AppHost:BrowserToken={browserToken}",
+            $"ASPIRE_DASHBOARD_FRONTEND_BROWSERTOKEN={browserToken}",
         ], (options, _) => options.DisableDashboard = false, ct);
         var app = await builder.BuildAsync(ct);
-        var system = new TestSystem(app, state, dashboard, browserToken);
+        var system = new TestSystem(app, state, browserToken);
         try
         {
             using var startup = CancellationTokenSource.CreateLinkedTokenSource(ct);

@@ -63,6 +63,7 @@ public sealed class TallyStore(
         var requests = (await connection.QueryAsync<(long Id, Guid? CycleId)>(
             "SELECT id, cycle_id FROM leaderboard_rebuilds WHERE done_at IS NULL ORDER BY id", transaction: tx)).AsList();
         var rebuildAll = redisBehind || requests.Any(r => r.CycleId is null);
+        VotingMetrics.Tallied(taken.Count == 0 ? TimeSpan.Zero : DateTime.UtcNow - taken.Min(t => t.CastAt));
         if (taken.Count == 0 && requests.Count == 0 && !rebuildAll)
         {
             await tx.CommitAsync(ct);

@@ -1,4 +1,6 @@
+using System.Diagnostics;
 using System.Threading.Channels;
+using ConductorMesh.ServiceDefaults.Telemetry;
 using ConductorMesh.Voting.Domain;
 using Microsoft.Extensions.Options;
 
@@ -13,7 +15,8 @@ namespace ConductorMesh.Voting.Data;
 /// </summary>
 public sealed class VoteWriter(VoteStore store, IOptions<VotingRules> rules, ILogger<VoteWriter> logger) : BackgroundService
 {
-    private sealed record Pending(NewVote Vote, TaskCompletionSource<VoteResult> Result);
+    /// <summary>A queued vote, with the trace of the call that cast it.</summary>
+    private sealed record Pending(NewVote Vote, TaskCompletionSource<VoteResult> Result, ActivityContext Caller);
 
     private readonly Channel<Pending>[] queues =
         Enumerable.Range(0, rules.Value.Writers).Select(_ => Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleReader = true })).ToArray();
@@ -23,7 +26,8 @@ public sealed class VoteWriter(VoteStore store, IOptions<VotingRules> rules, ILo
     /// <summary>Queues the votes together, so they are applied in this order.</summary>
     public IReadOnlyList<Task<VoteResult>> CastManyAsync(IReadOnlyList<NewVote> votes)
     {
-        var pending = votes.Select(v => new Pending(v, new TaskCompletionSource<VoteResult>(TaskCreationOptions.RunContinuationsAsynchronously))).ToList();
+        var caller = Activity.Current?.Context ?? default;
+        var pending = votes.Select(v => new Pending(v, new TaskCompletionSource<VoteResult>(TaskCreationOptions.RunContinuationsAsynchronously), caller)).ToList();
         lock (queues)
         {
             foreach (var p in pending)
@@ -48,10 +52,16 @@ public sealed class VoteWriter(VoteStore store, IOptions<VotingRules> rules, ILo
             {
                 batch.Add(next);
             }
+            // The commit is a span in the trace of the first vote it carries, linked to the others'.
+            using var span = MeshTelemetry.Source.StartActivity("commit vote batch", ActivityKind.Internal, batch[0].Caller,
+                links: batch.Skip(1).Select(p => p.Caller).Where(c => c != default).Distinct().Select(c => new ActivityLink(c)));
+            span?.SetTag("conductormesh.vote_batch.size", batch.Count);
+            var started = Stopwatch.GetTimestamp();
             try
             {
                 // Not cancelled by shutdown: a batch that started commits and is answered.
                 var results = await store.CommitAsync(batch.Select(p => p.Vote).ToList(), CancellationToken.None);
+                VotingMetrics.Batch(results, Stopwatch.GetElapsedTime(started));
                 for (var i = 0; i < batch.Count; i++)
                 {
                     batch[i].Result.SetResult(results[i]);

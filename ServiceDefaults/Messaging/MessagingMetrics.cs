@@ -1,0 +1,31 @@
+using ConductorMesh.ServiceDefaults.Telemetry;
+
+namespace ConductorMesh.ServiceDefaults.Messaging;
+
+/// <summary>The outbox backlog and its age as the relay last saw them, and consumers' failures.</summary>
+public static class MessagingMetrics
+{
+    private static long backlog;
+    private static double oldestSeconds;
+
+    static MessagingMetrics()
+    {
+        MeshTelemetry.Meter.CreateObservableGauge("conductormesh.outbox.backlog", () => Interlocked.Read(ref backlog), "{event}",
+            "Events committed in the outbox and not yet published to the bus.");
+        MeshTelemetry.Meter.CreateObservableGauge("conductormesh.outbox.oldest_age", () => Volatile.Read(ref oldestSeconds), "s",
+            "Age of the oldest event waiting in the outbox.");
+    }
+
+    private static readonly System.Diagnostics.Metrics.Counter<long> ConsumerFailures =
+        MeshTelemetry.Meter.CreateCounter<long>("conductormesh.consumer.failures", "{failure}",
+            "Events a consumer failed to handle (the bus delivers them again).");
+
+    public static void OutboxSeen(long waiting, double oldestAgeSeconds)
+    {
+        Interlocked.Exchange(ref backlog, waiting);
+        Volatile.Write(ref oldestSeconds, oldestAgeSeconds);
+    }
+
+    public static void ConsumerFailed(string consumer) =>
+        ConsumerFailures.Add(1, new KeyValuePair<string, object?>("consumer", consumer));
+}
