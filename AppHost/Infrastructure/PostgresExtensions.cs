@@ -18,10 +18,14 @@ public static class PostgresExtensions
         {
             return builder.AddConnectionString(name).AsConnectionString();
         }
+        if (Containers.Enabled(builder))
+        {
+            return builder.AddPostgres(name, port: MeshPorts.Of(builder.Configuration, name)).WithDataVolume().AsConnectionString();
+        }
         var data = state.DataOf(name);
         var cluster = Path.Combine(data, "data");
         var script = Path.Combine(AppContext.BaseDirectory, "Infrastructure", "postgres-fast-stop.sh");
-        var server = new PostgresServerResource(name, script, data);
+        var server = new LocalPostgresResource(name, script, data);
         var (command, prefix) = ServerUser.RunAs("postgres", ServerUser.Binary("postgres"));
         List<string> settings = ["listen_addresses=127.0.0.1", $"unix_socket_directories={data}", "max_connections=300"];
         if (state.Ephemeral)
@@ -30,7 +34,7 @@ public static class PostgresExtensions
         }
         builder.Eventing.Subscribe<BeforeResourceStartedEvent>(server, (_, ct) => InitializeClusterAsync(cluster, data, ct));
         return builder.AddResource(server)
-            .WithEndpoint(PostgresServerResource.EndpointName, e =>
+            .WithEndpoint(LocalPostgresResource.EndpointName, e =>
             {
                 e.Port = MeshPorts.Of(builder.Configuration, name);
                 e.UriScheme = "tcp";
@@ -61,11 +65,15 @@ public static class PostgresExtensions
     /// of an executable no state of its own, so it is published here; the database is healthy
     /// once it exists and accepts connections.
     /// </summary>
-    public static IResourceBuilder<PostgresDatabaseResource> AddMeshDatabase(
+    public static IResourceBuilder<IResourceWithConnectionString> AddMeshDatabase(
         this IResourceBuilder<IResourceWithConnectionString> server, string name, string databaseName)
     {
         var builder = server.ApplicationBuilder;
-        var database = new PostgresDatabaseResource(name, databaseName, server.Resource);
+        if (server.Resource is PostgresServerResource container)
+        {
+            return builder.CreateResourceBuilder(container).AddDatabase(name, databaseName).AsConnectionString();
+        }
+        var database = new MeshDatabaseResource(name, databaseName, server.Resource);
         builder.Eventing.Subscribe<ResourceReadyEvent>(server.Resource, async (e, ct) =>
         {
             await CreateDatabaseAsync(server.Resource, databaseName, ct);
@@ -84,7 +92,8 @@ public static class PostgresExtensions
             })
             .WithParentRelationship(server.Resource)
             .WithServerHealthCheck(database.ConnectionStringExpression, CanConnectAsync)
-            .WithIconName("DatabaseStack");
+            .WithIconName("DatabaseStack")
+            .AsConnectionString();
     }
 
     private static async Task InitializeClusterAsync(string cluster, string data, CancellationToken ct)

@@ -18,20 +18,24 @@ public static class RabbitMqExtensions
         {
             return builder.AddConnectionString(name).AsConnectionString();
         }
+        if (Containers.Enabled(builder))
+        {
+            return builder.AddRabbitMQ(name, port: MeshPorts.Of(builder.Configuration, name)).WithManagementPlugin().WithDataVolume().AsConnectionString();
+        }
         var data = state.DataOf(name);
         var epmd = AddEpmd(builder, $"{name}-epmd", data);
         var (command, args) = ServerUser.RunAs("rabbitmq", "/usr/lib/rabbitmq/bin/rabbitmq-server");
-        var broker = new RabbitMqServerResource(name, command, data);
+        var broker = new LocalRabbitMqResource(name, command, data);
         builder.Eventing.Subscribe<BeforeResourceStartedEvent>(broker, (_, ct) => PrepareFoldersAsync(data, ct));
         var port = (string endpoint) => MeshPorts.Of(builder.Configuration, endpoint);
         return builder.AddResource(broker)
             .WithArgs(args)
-            .WithEndpoint(RabbitMqServerResource.EndpointName, e => (e.Port, e.UriScheme) = (port(name), "amqp"))
-            .WithEndpoint(RabbitMqServerResource.DistributionEndpointName, e => (e.Port, e.UriScheme) = (port($"{name}-dist"), "tcp"))
-            .WithHttpEndpoint(port: port($"{name}-management"), name: RabbitMqServerResource.ManagementEndpointName)
-            .WithUrlForEndpoint(RabbitMqServerResource.ManagementEndpointName, u => u.DisplayText = "Management UI (guest/guest)")
-            .WithUrlForEndpoint(RabbitMqServerResource.EndpointName, u => u.DisplayLocation = UrlDisplayLocation.DetailsOnly)
-            .WithUrlForEndpoint(RabbitMqServerResource.DistributionEndpointName, u => u.DisplayLocation = UrlDisplayLocation.DetailsOnly)
+            .WithEndpoint(LocalRabbitMqResource.EndpointName, e => (e.Port, e.UriScheme) = (port(name), "amqp"))
+            .WithEndpoint(LocalRabbitMqResource.DistributionEndpointName, e => (e.Port, e.UriScheme) = (port($"{name}-dist"), "tcp"))
+            .WithHttpEndpoint(port: port($"{name}-management"), name: LocalRabbitMqResource.ManagementEndpointName)
+            .WithUrlForEndpoint(LocalRabbitMqResource.ManagementEndpointName, u => u.DisplayText = "Management UI (guest/guest)")
+            .WithUrlForEndpoint(LocalRabbitMqResource.EndpointName, u => u.DisplayLocation = UrlDisplayLocation.DetailsOnly)
+            .WithUrlForEndpoint(LocalRabbitMqResource.DistributionEndpointName, u => u.DisplayLocation = UrlDisplayLocation.DetailsOnly)
             .WithEnvironment(context =>
             {
                 var env = context.EnvironmentVariables;
@@ -63,7 +67,7 @@ public static class RabbitMqExtensions
     /// <summary>Gives a service the management API's address, for queue depths and rates.</summary>
     public static IResourceBuilder<ServiceResource> WithManagementApiOf(
         this IResourceBuilder<ServiceResource> project, IResourceBuilder<IResourceWithConnectionString> messaging) =>
-        messaging.Resource is RabbitMqServerResource broker
+        messaging.Resource is LocalRabbitMqResource broker
             ? project.WithEnvironment("RabbitMq__ManagementUrl", broker.Management)
             : project;
 

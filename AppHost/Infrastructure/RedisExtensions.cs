@@ -14,10 +14,14 @@ public static class RedisExtensions
         {
             return builder.AddConnectionString(name).AsConnectionString();
         }
+        if (Containers.Enabled(builder))
+        {
+            return builder.AddRedis(name, port: MeshPorts.Of(builder.Configuration, name)).AsConnectionString();
+        }
         var data = state.DataOf(name);
-        var redis = new RedisServerResource(name, ServerUser.Binary("redis-server"), data);
+        var redis = new LocalRedisResource(name, ServerUser.Binary("redis-server"), data);
         return builder.AddResource(redis)
-            .WithEndpoint(RedisServerResource.EndpointName, e =>
+            .WithEndpoint(LocalRedisResource.EndpointName, e =>
             {
                 e.Port = MeshPorts.Of(builder.Configuration, name);
                 e.UriScheme = "tcp";

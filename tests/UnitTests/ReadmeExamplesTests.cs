@@ -33,10 +33,14 @@ public sealed partial class ReadmeExamplesTests
     {
         var root = typeof(ReadmeExamplesTests).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "RepoRoot").Value!;
         var data = new TheoryData<string, int, string, string, string>();
+        var readme = File.ReadAllText(Path.Combine(root, "README.md"));
         // grpc.health.v1 is the standard health API, not ours.
-        foreach (var m in Call().Matches(File.ReadAllText(Path.Combine(root, "README.md"))).Where(m => !m.Groups["service"].Value.StartsWith("grpc.", StringComparison.Ordinal)))
+        foreach (var m in Call().Matches(readme).Where(m => !m.Groups["service"].Value.StartsWith("grpc.", StringComparison.Ordinal)))
         {
-            data.Add($"{m.Groups["service"].Value}/{m.Groups["method"].Value}", int.Parse(m.Groups["port"].Value), m.Groups["body"].Value, m.Groups["token"].Value, m.Value[..Math.Min(m.Value.Length, 80)]);
+            // Named by its place in the README: the same call may be shown twice.
+            var line = readme[..m.Index].Count(c => c == '\n') + 1;
+            data.Add($"{m.Groups["service"].Value}/{m.Groups["method"].Value}", int.Parse(m.Groups["port"].Value), m.Groups["body"].Value, m.Groups["token"].Value,
+                $"README.md:{line}: {m.Value[..Math.Min(m.Value.Length, 80)]}");
         }
         return data;
     }

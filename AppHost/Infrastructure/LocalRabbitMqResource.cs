@@ -4,7 +4,7 @@ namespace ConductorMesh.AppHost.Infrastructure;
 /// A private RabbitMQ node: its own node name, ports and folders, so it never meets the machine's
 /// default node. Its port mapper (epmd) is a resource of its own that it waits for.
 /// </summary>
-public sealed class RabbitMqServerResource(string name, string command, string workingDirectory)
+public sealed class LocalRabbitMqResource(string name, string command, string workingDirectory)
     : ExecutableResource(name, command, workingDirectory), IResourceWithConnectionString
 {
     public const string EndpointName = "tcp";

@@ -1,7 +1,7 @@
 namespace ConductorMesh.AppHost.Infrastructure;
 
 /// <summary>PostgreSQL run from the machine's binaries, one server with a database per service.</summary>
-public sealed class PostgresServerResource(string name, string command, string workingDirectory)
+public sealed class LocalPostgresResource(string name, string command, string workingDirectory)
     : ExecutableResource(name, command, workingDirectory), IResourceWithConnectionString
 {
     public const string EndpointName = "tcp";

@@ -1,7 +1,7 @@
 namespace ConductorMesh.AppHost.Infrastructure;
 
 /// <summary>Redis, the home of the live leaderboards: a cache, whose losses are rebuilt from PostgreSQL.</summary>
-public sealed class RedisServerResource(string name, string command, string workingDirectory)
+public sealed class LocalRedisResource(string name, string command, string workingDirectory)
     : ExecutableResource(name, command, workingDirectory), IResourceWithConnectionString
 {
     public const string EndpointName = "tcp";

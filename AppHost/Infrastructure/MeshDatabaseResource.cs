@@ -1,7 +1,7 @@
 namespace ConductorMesh.AppHost.Infrastructure;
 
 /// <summary>A service's database on the PostgreSQL server (ours, or an existing one).</summary>
-public sealed class PostgresDatabaseResource(string name, string databaseName, IResourceWithConnectionString server)
+public sealed class MeshDatabaseResource(string name, string databaseName, IResourceWithConnectionString server)
     : Resource(name), IResourceWithParent<IResourceWithConnectionString>, IResourceWithConnectionString, IResourceWithWaitSupport
 {
     public string DatabaseName => databaseName;
