@@ -1,7 +1,4 @@
 using ConductorMesh.AppHost.Operations;
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
-using Npgsql;
 
 namespace ConductorMesh.AppHost.Infrastructure;
 
@@ -12,16 +9,15 @@ public static class PostgresExtensions
     /// that <c>ConnectionStrings__{name}</c> names.
     /// </summary>
     public static IResourceBuilder<IResourceWithConnectionString> AddMeshPostgres(
-        this IDistributedApplicationBuilder builder, string name, LocalState state)
+        this IDistributedApplicationBuilder builder, string name, LocalState state) =>
+        builder.AddServer(name,
+            container: () => builder.AddPostgres(name, port: MeshPorts.Of(builder.Configuration, name))
+                .WithDataVolume().AsConnectionString(),
+            local: () => AddLocalPostgres(builder, name, state));
+
+    private static IResourceBuilder<IResourceWithConnectionString> AddLocalPostgres(
+        IDistributedApplicationBuilder builder, string name, LocalState state)
     {
-        if (builder.Configuration.GetConnectionString(name) is not null)
-        {
-            return builder.AddConnectionString(name).AsConnectionString();
-        }
-        if (Containers.Enabled(builder))
-        {
-            return builder.AddPostgres(name, port: MeshPorts.Of(builder.Configuration, name)).WithDataVolume().AsConnectionString();
-        }
         var data = state.DataOf(name);
         var cluster = Path.Combine(data, "data");
         var script = Path.Combine(AppContext.BaseDirectory, "Infrastructure", "postgres-fast-stop.sh");
@@ -54,45 +50,9 @@ public static class PostgresExtensions
                     context.Args.Add(setting);
                 }
             })
-            .WithServerHealthCheck(server.ConnectionStringExpression, CanConnectAsync)
+            .WithServerHealthCheck(server.ConnectionStringExpression, PostgresProbe.CanConnectAsync)
             .WithIconName("Database")
             .WithRestartOnCrash()
-            .AsConnectionString();
-    }
-
-    /// <summary>
-    /// A database of the server, created when the server is first healthy. Aspire gives a child
-    /// of an executable no state of its own, so it is published here; the database is healthy
-    /// once it exists and accepts connections.
-    /// </summary>
-    public static IResourceBuilder<IResourceWithConnectionString> AddMeshDatabase(
-        this IResourceBuilder<IResourceWithConnectionString> server, string name, string databaseName)
-    {
-        var builder = server.ApplicationBuilder;
-        if (server.Resource is PostgresServerResource container)
-        {
-            return builder.CreateResourceBuilder(container).AddDatabase(name, databaseName).AsConnectionString();
-        }
-        var database = new MeshDatabaseResource(name, databaseName, server.Resource);
-        builder.Eventing.Subscribe<ResourceReadyEvent>(server.Resource, async (e, ct) =>
-        {
-            await CreateDatabaseAsync(server.Resource, databaseName, ct);
-            await e.Services.GetRequiredService<ResourceNotificationService>().PublishUpdateAsync(database, s => s with
-            {
-                State = KnownResourceStates.Running,
-                StartTimeStamp = DateTime.UtcNow,
-            });
-        });
-        return builder.AddResource(database)
-            .WithInitialState(new CustomResourceSnapshot
-            {
-                ResourceType = "PostgresDatabase",
-                State = KnownResourceStates.Waiting,
-                Properties = [new("database", databaseName)],
-            })
-            .WithParentRelationship(server.Resource)
-            .WithServerHealthCheck(database.ConnectionStringExpression, CanConnectAsync)
-            .WithIconName("DatabaseStack")
             .AsConnectionString();
     }
 
@@ -119,27 +79,5 @@ public static class PostgresExtensions
         {
             throw new InvalidOperationException($"initdb failed: {await errors}");
         }
-    }
-
-    private static async Task CreateDatabaseAsync(IResourceWithConnectionString server, string database, CancellationToken ct)
-    {
-        var connectionString = await server.ConnectionStringExpression.GetValueAsync(ct);
-        await using var connection = new NpgsqlConnection(connectionString + ";Pooling=false");
-        await connection.OpenAsync(ct);
-        await using var exists = new NpgsqlCommand("SELECT 1 FROM pg_database WHERE datname = $1", connection)
-        {
-            Parameters = { new() { Value = database } },
-        };
-        if (await exists.ExecuteScalarAsync(ct) is null)
-        {
-            await using var create = new NpgsqlCommand($"CREATE DATABASE \"{database}\"", connection);
-            await create.ExecuteNonQueryAsync(ct);
-        }
-    }
-
-    private static async Task CanConnectAsync(string connectionString, CancellationToken ct)
-    {
-        await using var connection = new NpgsqlConnection(connectionString + ";Pooling=false;Timeout=3");
-        await connection.OpenAsync(ct);
     }
 }

@@ -1,23 +1,23 @@
 using ConductorMesh.AppHost.Operations;
-using Microsoft.Extensions.Configuration;
 using StackExchange.Redis;
 
 namespace ConductorMesh.AppHost.Infrastructure;
 
 public static class RedisExtensions
 {
-    /// <summary>Redis from the machine's binary (no persistence: it is a cache), or the server <c>ConnectionStrings__{name}</c> names.</summary>
+    /// <summary>
+    /// Redis from the machine's binary (no persistence: it is a cache), or the server
+    /// <c>ConnectionStrings__{name}</c> names.
+    /// </summary>
     public static IResourceBuilder<IResourceWithConnectionString> AddMeshRedis(
-        this IDistributedApplicationBuilder builder, string name, LocalState state)
+        this IDistributedApplicationBuilder builder, string name, LocalState state) =>
+        builder.AddServer(name,
+            container: () => builder.AddRedis(name, port: MeshPorts.Of(builder.Configuration, name)).AsConnectionString(),
+            local: () => AddLocalRedis(builder, name, state));
+
+    private static IResourceBuilder<IResourceWithConnectionString> AddLocalRedis(
+        IDistributedApplicationBuilder builder, string name, LocalState state)
     {
-        if (builder.Configuration.GetConnectionString(name) is not null)
-        {
-            return builder.AddConnectionString(name).AsConnectionString();
-        }
-        if (Containers.Enabled(builder))
-        {
-            return builder.AddRedis(name, port: MeshPorts.Of(builder.Configuration, name)).AsConnectionString();
-        }
         var data = state.DataOf(name);
         var redis = new LocalRedisResource(name, ServerUser.Binary("redis-server"), data);
         return builder.AddResource(redis)

@@ -23,7 +23,8 @@ fast_stop() {
 }
 
 fast_stop
-"$@" &
+# PostgreSQL writes every log line to stderr; as console output they are not errors.
+"$@" 2>&1 &
 server=$!
 trap 'fast_stop; stopped=1' TERM INT
 wait "$server"

@@ -2,6 +2,8 @@ using Aspire.Hosting;
 using Aspire.Hosting.ApplicationModel;
 using Aspire.Hosting.Testing;
 using ConductorMesh.AppHost;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace ConductorMesh.Testing;
 
@@ -60,6 +62,10 @@ public sealed class TestSystem : IAsyncDisposable
             "ASPIRE_ALLOW_UNSECURED_TRANSPORT=true",
             $"ASPIRE_DASHBOARD_FRONTEND_BROWSERTOKEN={browserToken}",
         ], (options, _) => options.DisableDashboard = false, ct);
+        // The resources' own output stays in the dashboard; a run prints only what goes wrong.
+        builder.Services.AddLogging(logging => logging
+            .AddFilter("ConductorMesh.AppHost.Resources", LogLevel.Warning)
+            .AddFilter("Aspire", LogLevel.Warning));
         var app = await builder.BuildAsync(ct);
         var system = new TestSystem(app, state, browserToken);
         try
