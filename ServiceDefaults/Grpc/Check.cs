@@ -60,7 +60,7 @@ public static class Check
     public static T Defined<T>(T value, string field) where T : struct, Enum =>
         Enum.IsDefined(value) && Convert.ToInt32(value) != 0
             ? value
-            : throw Invalid(field, $"must be one of {string.Join(", ", Enum.GetNames<T>().Skip(1))}");
+            : throw Invalid(field, $"must be one of {string.Join(", ", ProtoNames.AllOf<T>())}");
 
     /// <summary>An optional moment: unset stays null; one outside what a Timestamp can hold is refused, naming the field.</summary>
     public static DateTime? Time(Google.Protobuf.WellKnownTypes.Timestamp? at, string field)

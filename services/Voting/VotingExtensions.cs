@@ -19,7 +19,7 @@ public static class VotingExtensions
         var redisOptions = ConfigurationOptions.Parse(redis);
         redisOptions.AbortOnConnectFail = false; // keep taking votes while the leaderboard cache is away
         builder.Services.AddSingleton<IConnectionMultiplexer>(_ => ConnectionMultiplexer.Connect(redisOptions));
-        builder.Services.AddHealthChecks().AddRedis(sp => sp.GetRequiredService<IConnectionMultiplexer>(), "redis");
+        builder.Services.AddHealthChecks().AddCheck<RedisHealthCheck>("redis");
 
         builder.Services.Configure<VotingRules>(builder.Configuration.GetSection("Voting"));
         builder.Services.AddSingleton<BallotDirectory>();

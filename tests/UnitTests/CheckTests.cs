@@ -100,4 +100,14 @@ public sealed class PagingTests
         Assert.Contains("closes_at", refused.Status.Detail);
         Assert.Throws<Grpc.Core.RpcException>(() => Check.Time(new Google.Protobuf.WellKnownTypes.Timestamp { Seconds = long.MaxValue }, "closes_at"));
     }
+
+    [Fact]
+    public void An_unknown_enum_value_is_refused_with_the_protos_names()
+    {
+        var e = Assert.Throws<RpcException>(() => Check.Defined((ConductorMesh.Ideas.V1.Category)99, "category"));
+
+        Assert.Equal(StatusCode.InvalidArgument, e.StatusCode);
+        Assert.Equal("category: must be one of CATEGORY_HEALTH, CATEGORY_ARTS_AND_CULTURE, CATEGORY_FOOD_AND_SHELTER, "
+            + "CATEGORY_THE_PLANET, CATEGORY_NEIGHBORHOODS, CATEGORY_EDUCATION", e.Status.Detail);
+    }
 }

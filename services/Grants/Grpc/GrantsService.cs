@@ -97,7 +97,7 @@ public sealed class GrantsService(GrantsStore store, CycleSteps steps, AwardsSto
         var results = await ResultsAsync(cycleId, context.CancellationToken);
         return results.Cycle.Phase == CyclePhase.Closed
             ? results
-            : throw Check.Precondition($"Cycle {cycleId} is not closed yet (its phase is {results.Cycle.Phase}); results come at {results.Cycle.ClosesAt.ToDateTime():u}.");
+            : throw Check.Precondition($"Cycle {cycleId} is not closed yet (its phase is {ProtoNames.Of(results.Cycle.Phase)}); results come at {results.Cycle.ClosesAt.ToDateTime():u}.");
     }
 
     public override async Task<Award> GetAward(GetAwardRequest request, ServerCallContext context) =>

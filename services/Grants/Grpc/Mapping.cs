@@ -31,7 +31,7 @@ public static class Mapping
             OpenCycleId = p.OpenCycleId?.ToString() ?? "",
         };
         program.DefaultTiers.AddRange(p.TiersOfNewCycles.Select(ToProto));
-        program.DefaultCategories.AddRange(p.DefaultCategories.Select(System.Enum.Parse<Category>));
+        program.DefaultCategories.AddRange(CategoriesOf(p.DefaultCategories));
         return program;
     }
 
@@ -67,9 +67,15 @@ public static class Mapping
             AcceptingVotes = times.AcceptingVotes,
         };
         cycle.Tiers.AddRange(c.TierTerms.Select(ToProto));
-        cycle.Categories.AddRange(c.Categories.Select(System.Enum.Parse<Category>));
+        cycle.Categories.AddRange(CategoriesOf(c.Categories));
         return cycle;
     }
+
+    /// <summary>Stored empty, "every category" reads as all six: a partner shows what may be chosen.</summary>
+    private static IEnumerable<Category> CategoriesOf(string[] stored) =>
+        stored.Length == 0
+            ? System.Enum.GetValues<Category>().Where(c => c != Category.Unspecified)
+            : stored.Select(System.Enum.Parse<Category>);
 
     public static Award ToProto(this AwardRow a) => new()
     {

@@ -150,7 +150,8 @@ public sealed class IdeasService(IdeasStore store, GrantsApi.GrantsApiClient gra
         }
         if (cycle.Categories.Count > 0 && cycle.Categories.All(c => c.ToString() != category))
         {
-            throw Check.Precondition($"Cycle {cycleId} takes ideas in {string.Join(", ", cycle.Categories)} only, not {category}.");
+            throw Check.Precondition($"Cycle {cycleId} takes ideas in {string.Join(", ", cycle.Categories.Select(ProtoNames.Of))} only, "
+                + $"not {ProtoNames.Of(Enum.Parse<Category>(category))}.");
         }
         if (cycle.Tiers.All(t => t.Name != tierName))
         {
