@@ -45,7 +45,7 @@ public sealed class AccessTableTests
         var root = typeof(AccessTableTests).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "RepoRoot").Value!;
         var readme = File.ReadAllText(Path.Combine(root, "README.md")).ReplaceLineEndings("\n");
         Assert.True(readme.Contains(Table(), StringComparison.Ordinal), $"The README's access table should read:\n{Table()}");
-        var repeated = Table().Split('\n', StringSplitOptions.RemoveEmptyEntries)
+        var repeated = Table().Split('\n', StringSplitOptions.RemoveEmptyEntries).Skip(2) // past the header
             .Where(row => readme.Split('\n').Count(line => line == row) > 1).ToList();
         Assert.True(repeated.Count == 0, $"The README repeats rows of the access table:\n{string.Join("\n", repeated)}");
     }
