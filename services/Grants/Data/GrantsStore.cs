@@ -21,7 +21,8 @@ public sealed class GrantsStore(NpgsqlDataSource dataSource)
     public const string CycleColumns =
         """
         id, program_id, name, phase, tiers::text AS tiers, submission_cap, opened_at, closed_at, closes_at, submissions_close_at, voting_opens_at,
-        submissions_closed_at, voting_opened_at, voting_closed_at, selection, categories, pot_minor
+        submissions_closed_at, voting_opened_at, voting_closed_at, selection, categories, pot_minor,
+        (SELECT p.run_monthly FROM programs p WHERE p.id = cycles.program_id) AS program_runs_monthly
         """;
 
     public Task<ProgramRow> CreateProgramAsync(NewProgram p, CancellationToken ct) =>

@@ -52,6 +52,9 @@ public sealed class CycleRow
     public string[] Categories { get; init; } = [];
     public long PotMinor { get; init; }
 
+    /// <summary>Its program opens the next cycle by itself as this one closes.</summary>
+    public bool ProgramRunsMonthly { get; init; }
+
     public IReadOnlyList<TierTerms> TierTerms => JsonSerializer.Deserialize<List<TierTerms>>(Tiers)!;
 
     /// <summary>The same terms for the next month, for programs that run monthly.</summary>

@@ -63,6 +63,7 @@ public static class Mapping
             VotingClosedAt = c.VotingClosedAt.ToTimestamp(),
             Selection = c.Selection == WinnerSelection.GreedyBudgetMethod ? SelectionMethod.GreedyBudget : SelectionMethod.TopPerTier,
             PotMinor = c.PotMinor,
+            NextCycleOpensAt = c.ProgramRunsMonthly ? Timestamp.FromDateTime(c.ClosesAt) : null,
             AcceptingSubmissions = times.AcceptingSubmissions,
             AcceptingVotes = times.AcceptingVotes,
         };

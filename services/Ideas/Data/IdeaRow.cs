@@ -23,7 +23,8 @@ public sealed record IdeaRow
 public sealed record IdeaChangeRow(string Status, string Action, string Actor, string Note, DateTime At);
 
 /// <summary>What Ideas needs to know of the cycle an idea enters: Grants is the source.</summary>
-public sealed record CycleTerms(Guid CycleId, Guid ProgramId, int SubmissionCap, DateTime NextCycleOpensAt);
+/// <param name="NextCycleOpensAt">Null when the program has no next cycle scheduled.</param>
+public sealed record CycleTerms(Guid CycleId, Guid ProgramId, int SubmissionCap, DateTime? NextCycleOpensAt);
 
 /// <summary>A validated submission.</summary>
 public sealed record NewIdea(

@@ -263,13 +263,16 @@ public sealed class IdeasStore(NpgsqlDataSource dataSource)
         {
             return (IdeaState.Submitted, "");
         }
+        var next = cycle.NextCycleOpensAt is { } opens
+            ? $"the program's next cycle, due {opens:u}"
+            : "the program's next cycle (none is scheduled yet; an operator opens it)";
         if (queueIfFull)
         {
-            return (IdeaState.Queued, $"cycle {cycle.CycleId} was full; waits for the program's next cycle, due {cycle.NextCycleOpensAt:u}");
+            return (IdeaState.Queued, $"cycle {cycle.CycleId} was full; waits for {next}");
         }
         throw new RpcException(new Status(StatusCode.ResourceExhausted,
-            $"Cycle {cycle.CycleId} has accepted its cap of {cycle.SubmissionCap} ideas. The program's next cycle opens {cycle.NextCycleOpensAt:u}; " +
-            "submit then, or set queue_if_full to queue the idea for it."));
+            $"Cycle {cycle.CycleId} has accepted its cap of {cycle.SubmissionCap} ideas; submit to {next}, "
+            + "or set queue_if_full to queue the idea for it."));
     }
 
     /// <summary>Takes a place under the cycle's cap. The conditional upsert serializes on the counter row, so the cap is exact.</summary>

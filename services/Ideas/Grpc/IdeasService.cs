@@ -157,7 +157,7 @@ public sealed class IdeasService(IdeasStore store, GrantsApi.GrantsApiClient gra
         {
             throw Check.Precondition($"Cycle {cycleId} has no tier '{tierName}'; its tiers are {string.Join(", ", cycle.Tiers.Select(t => t.Name))}.");
         }
-        return new CycleTerms(cycleId, Guid.Parse(cycle.ProgramId), cycle.SubmissionCap, cycle.ClosesAt.ToDateTime());
+        return new CycleTerms(cycleId, Guid.Parse(cycle.ProgramId), cycle.SubmissionCap, cycle.NextCycleOpensAt?.ToDateTime());
     }
 
     private Task<Cycle> CycleAsync(Guid cycleId, ServerCallContext context) =>

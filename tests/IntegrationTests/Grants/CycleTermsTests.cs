@@ -31,4 +31,21 @@ public sealed class CycleTermsTests(MeshFixture mesh)
         await Refused.With(() => scenario.SubmitAsync(cycle, "A mural", "5k", "author-terms", Category.ArtsAndCulture),
             StatusCode.FailedPrecondition, "takes ideas in CATEGORY_HEALTH only, not CATEGORY_ARTS_AND_CULTURE");
     }
+
+    [Fact]
+    public async Task A_full_cycle_names_the_next_cycle_only_when_one_is_scheduled()
+    {
+        var (monthly, monthlyCycle) = await scenario.OpenCycleAsync(
+            new CreateProgramRequest { Name = "Monthly", BudgetMinor = 1_000_000, RunMonthly = true }, 1, Scenario.FiveK);
+        var (_, onceCycle) = await scenario.OpenCycleAsync(new CreateProgramRequest { Name = "Once", BudgetMinor = 1_000_000 }, 1, Scenario.FiveK);
+        await scenario.SubmitAsync(monthlyCycle, "Takes the monthly place", "5k", "author-m1");
+        await scenario.SubmitAsync(onceCycle, "Takes the only place", "5k", "author-o1");
+
+        Assert.Equal(monthlyCycle.ClosesAt, monthlyCycle.NextCycleOpensAt);
+        Assert.Null(onceCycle.NextCycleOpensAt);
+        await Refused.With(() => scenario.SubmitAsync(monthlyCycle, "Too late", "5k", "author-m2"),
+            StatusCode.ResourceExhausted, $"next cycle, due {monthlyCycle.ClosesAt.ToDateTime():u}");
+        await Refused.With(() => scenario.SubmitAsync(onceCycle, "Too late", "5k", "author-o2"),
+            StatusCode.ResourceExhausted, "none is scheduled yet");
+    }
 }
