@@ -74,6 +74,31 @@ public sealed class RefusalTests(MeshFixture mesh)
     }
 
     [Fact]
+    public async Task A_key_reused_for_another_vote_is_refused_and_keys_belong_to_their_voter()
+    {
+        var (_, cycle) = await scenario.OpenCycleAsync(1_000_000, Scenario.FiveK);
+        var first = await scenario.ApprovedAsync(cycle, "Bee hotel", "5k", "author-key1");
+        var second = await scenario.ApprovedAsync(cycle, "Bird boxes", "5k", "author-key2");
+        var vote = new CastVoteRequest { VoterId = "voter-key", IdeaId = first.Id, Channel = VoteChannel.Sms, IdempotencyKey = "sms-1" };
+        await mesh.Voting.CastVoteAsync(vote, mesh.AsMember(vote.VoterId));
+
+        var otherIdea = vote.Clone();
+        otherIdea.IdeaId = second.Id;
+        await Refused.With(() => mesh.Voting.CastVoteAsync(otherIdea, mesh.AsMember(vote.VoterId)).ResponseAsync,
+            StatusCode.InvalidArgument, $"idempotency_key: 'sms-1' was already used by voter voter-key for a vote for idea {first.Id} (VOTE_CHANNEL_SMS)");
+        var otherChannel = vote.Clone();
+        otherChannel.Channel = VoteChannel.Web;
+        await Refused.With(() => mesh.Voting.CastVoteAsync(otherChannel, mesh.AsMember(vote.VoterId)).ResponseAsync,
+            StatusCode.InvalidArgument, "idempotency_key");
+        // Another voter's key of the same name is another request.
+        var neighbour = vote.Clone();
+        neighbour.VoterId = "voter-key-neighbour";
+        var theirs = await mesh.Voting.CastVoteAsync(neighbour, mesh.AsMember(neighbour.VoterId));
+        Assert.Equal(first.Id, theirs.IdeaId);
+        await scenario.BoardAsync(new GetLeaderboardRequest { CycleId = cycle.Id }, (first.Id, 2));
+    }
+
+    [Fact]
     public async Task Unknown_ids_are_not_found_and_malformed_ids_are_invalid()
     {
         await Refused.With(() => mesh.Grants.GetProgramAsync(new GetProgramRequest { ProgramId = Guid.NewGuid().ToString() }).ResponseAsync, StatusCode.NotFound, "No program");

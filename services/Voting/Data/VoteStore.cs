@@ -1,4 +1,6 @@
+using ConductorMesh.ServiceDefaults.Grpc;
 using ConductorMesh.Voting.Domain;
+using ConductorMesh.Voting.V1;
 using Dapper;
 using Grpc.Core;
 using Microsoft.Extensions.Options;
@@ -14,7 +16,7 @@ namespace ConductorMesh.Voting.Data;
 /// </summary>
 public sealed class VoteStore(NpgsqlDataSource dataSource, IOptions<VotingRules> options)
 {
-    private sealed record Earlier(string VoterId, string IdempotencyKey, Guid Id, Guid IdeaId, DateTime CastAt, bool Held);
+    private sealed record Earlier(string VoterId, string IdempotencyKey, Guid Id, Guid IdeaId, string Channel, DateTime CastAt, bool Held);
 
     private sealed record AllowanceKey(string VoterId, Guid ProgramId, DateOnly Day);
 
@@ -68,7 +70,7 @@ public sealed class VoteStore(NpgsqlDataSource dataSource, IOptions<VotingRules>
             """
             SELECT voter_id, idea_id, vote_day FROM votes
             WHERE (voter_id, vote_day) IN (SELECT v, d FROM unnest(@voters, @days) AS k(v, d)) AND idea_id = ANY(@ideaIds);
-            SELECT voter_id, idempotency_key, id, idea_id, cast_at, review = 'held' AS held FROM votes
+            SELECT voter_id, idempotency_key, id, idea_id, channel, cast_at, review = 'held' AS held FROM votes
             WHERE (voter_id, idempotency_key) IN (SELECT * FROM unnest(@keyedVoters, @keys));
             SELECT voter_id, count(*)::int FROM votes WHERE @holds AND voter_id = ANY(@voters) AND cast_at > now() - @window GROUP BY voter_id;
             """,
@@ -94,7 +96,12 @@ public sealed class VoteStore(NpgsqlDataSource dataSource, IOptions<VotingRules>
 
             if (vote.IdempotencyKey is { } k && earlier.TryGetValue((vote.VoterId, k), out var first))
             {
-                results[n] = new VoteResult(StatusCode.OK, "", first.Id, first.CastAt, Left(), resetsAt, first.Held);
+                // A key names one request: its retry is answered as the first was, anything else is refused.
+                results[n] = first.IdeaId == vote.IdeaId && first.Channel == vote.Channel
+                    ? new VoteResult(StatusCode.OK, "", first.Id, first.CastAt, Left(), resetsAt, first.Held)
+                    : VoteResult.Refused(StatusCode.InvalidArgument,
+                        $"idempotency_key: '{k}' was already used by voter {vote.VoterId} for a vote for idea {first.IdeaId} "
+                        + $"({ProtoNames.Of(Enum.Parse<VoteChannel>(first.Channel))}); a retry repeats the same request, a new vote needs a new key.");
                 continue;
             }
             if (idea is null || key is null)
@@ -132,7 +139,7 @@ public sealed class VoteStore(NpgsqlDataSource dataSource, IOptions<VotingRules>
                 var id = Guid.CreateVersion7();
                 if (vote.IdempotencyKey is { } newKey)
                 {
-                    earlier[(vote.VoterId, newKey)] = new Earlier(vote.VoterId, newKey, id, vote.IdeaId, now, held);
+                    earlier[(vote.VoterId, newKey)] = new Earlier(vote.VoterId, newKey, id, vote.IdeaId, vote.Channel, now, held);
                 }
                 accepted.Add((n, id, vote, idea, key, held));
                 results[n] = new VoteResult(StatusCode.OK, "", id, now, Left(), resetsAt, held);
