@@ -96,7 +96,7 @@ public sealed class MeshFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        System = await TestSystem.StartAsync(durable: false, CancellationToken.None);
+        System = await TestSystem.StartAsync(durable: true, CancellationToken.None);
         SigningKey = System.SigningKey;
         await Bus.StartAsync(await ConnectionStringAsync("messaging"));
     }
