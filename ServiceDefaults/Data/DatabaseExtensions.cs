@@ -8,9 +8,9 @@ namespace Microsoft.Extensions.Hosting;
 public static class DatabaseExtensions
 {
     /// <summary>
-    /// The service's PostgreSQL database from <c>ConnectionStrings:{connectionName}</c>, its schema
-    /// (an embedded <c>schema.sql</c> of the service's assembly, plus the outbox and inbox tables)
-    /// applied at start, and a health check.
+    /// The service's PostgreSQL database from <c>ConnectionStrings:{connectionName}</c>, its
+    /// migrations (the outbox and inbox, then the service's <c>Data/Migrations</c>) applied at
+    /// start, and a health check.
     /// </summary>
     public static IHostApplicationBuilder AddMeshDatabase(this IHostApplicationBuilder builder, string connectionName)
     {
@@ -20,7 +20,8 @@ public static class DatabaseExtensions
         // nothing (the outbox relay, the schedulers) would bury the traces operators look for.
         builder.Services.AddNpgsqlDataSource(connectionString, data =>
             data.ConfigureTracing(tracing => tracing.ConfigureCommandFilter(_ => Activity.Current is not null)));
-        builder.Services.AddHostedService<SchemaInitializer>();
+        builder.Services.AddSingleton(new MigrationTarget(connectionString));
+        builder.Services.AddHostedService<SchemaMigrator>();
         builder.Services.AddHealthChecks().AddCheck<NpgsqlHealthCheck>(connectionName);
         Dapper.DefaultTypeMap.MatchNamesWithUnderscores = true;
         return builder;

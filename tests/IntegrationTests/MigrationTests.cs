@@ -1,0 +1,55 @@
+using ConductorMesh.AppHost;
+using ConductorMesh.ServiceDefaults.Data;
+using DbUp.Engine;
+using Npgsql;
+
+namespace ConductorMesh.IntegrationTests;
+
+/// <summary>Versioned migrations: a database the previous version left upgrades in place, and each change runs once.</summary>
+[Collection(MeshCollection.Name)]
+public sealed class MigrationTests(MeshFixture mesh)
+{
+    /// <summary>Voting's migrations as they are in the repository, named as the service embeds them.</summary>
+    private static readonly SqlScript[] Migrations =
+    [
+        Script("ServiceDefaults/Messaging/Migrations/0001_outbox_and_inbox.sql"),
+        Script("services/Voting/Data/Migrations/0002_schema.sql"),
+    ];
+
+    private static SqlScript Script(string path) =>
+        new($"migrations.{Path.GetFileName(path)}", File.ReadAllText(Path.Combine(LocalState.RepoRoot, path)));
+
+    [Fact]
+    public async Task A_database_the_previous_version_left_is_upgraded_in_place_and_keeps_its_data()
+    {
+        var database = $"previous_{Guid.NewGuid():N}"[..20];
+        var server = new NpgsqlConnectionStringBuilder(await mesh.ConnectionStringAsync("postgres"));
+        await using (var admin = new NpgsqlConnection(server.ConnectionString))
+        {
+            await admin.OpenAsync();
+            await new NpgsqlCommand($"CREATE DATABASE {database}", admin).ExecuteNonQueryAsync();
+        }
+        var connectionString = new NpgsqlConnectionStringBuilder(server.ConnectionString) { Database = database, Pooling = false }.ConnectionString;
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        // The previous version ran its idempotent scripts at every start, with no journal.
+        foreach (var script in Migrations)
+        {
+            await new NpgsqlCommand(script.Contents, connection).ExecuteNonQueryAsync();
+        }
+        var program = Guid.NewGuid();
+        await new NpgsqlCommand(
+            $"INSERT INTO ballot_programs (program_id, time_zone, daily_allowance, hide_standings) VALUES ('{program}', 'UTC', 7, false)",
+            connection).ExecuteNonQueryAsync();
+
+        var first = SchemaMigrator.Upgrade(connectionString, Migrations);
+        var again = SchemaMigrator.Upgrade(connectionString, Migrations);
+
+        Assert.True(first.Successful, first.Error?.Message);
+        Assert.Equal(Migrations.Select(m => m.Name), first.Scripts.Select(s => s.Name));
+        Assert.True(again.Successful, again.Error?.Message);
+        Assert.Empty(again.Scripts);
+        Assert.Equal(7, await new NpgsqlCommand($"SELECT daily_allowance FROM ballot_programs WHERE program_id = '{program}'", connection).ExecuteScalarAsync());
+        Assert.Equal(2L, await new NpgsqlCommand("SELECT count(*) FROM schema_versions", connection).ExecuteScalarAsync());
+    }
+}
