@@ -20,14 +20,19 @@ public sealed class BusView(HttpClient http, IConfiguration configuration)
                 await using var connection = new NpgsqlConnection(configuration.GetConnectionString($"{service}db"));
                 await connection.OpenAsync(ct);
                 await using var count = new NpgsqlCommand(
-                    "SELECT count(*), coalesce(extract(epoch FROM now() - min(created_at)), 0) FROM outbox WHERE sent_at IS NULL", connection);
+                    """
+                    SELECT count(*) FILTER (WHERE set_aside_at IS NULL),
+                           coalesce(extract(epoch FROM now() - min(created_at) FILTER (WHERE set_aside_at IS NULL)), 0),
+                           count(*) FILTER (WHERE set_aside_at IS NOT NULL)
+                    FROM outbox WHERE sent_at IS NULL
+                    """, connection);
                 await using var reader = await count.ExecuteReaderAsync(ct);
                 await reader.ReadAsync(ct);
-                outbox.Add(new { service, backlog = reader.GetInt64(0), oldestSeconds = Convert.ToDouble(reader.GetValue(1)) });
+                outbox.Add(new { service, backlog = reader.GetInt64(0), oldestSeconds = Convert.ToDouble(reader.GetValue(1)), setAside = reader.GetInt64(2) });
             }
             catch (Exception e) when (e is NpgsqlException or InvalidOperationException)
             {
-                outbox.Add(new { service, backlog = -1L, oldestSeconds = 0.0, problem = e.Message });
+                outbox.Add(new { service, backlog = -1L, oldestSeconds = 0.0, setAside = 0L, problem = e.Message });
             }
         }
         return new { queues, outbox, problem };

@@ -125,7 +125,11 @@ async function refreshBus() {
   const bus = await api('/api/bus');
   $('#bus-problem').textContent = bus.problem ?? '';
   $('#queues').replaceChildren(...bus.queues.map(q => row(cell(q.name), cell(q.messages), cell(q.consumers), cell(q.publishRate.toFixed(1)), cell(q.deliverRate.toFixed(1)))));
-  $('#outbox').replaceChildren(...bus.outbox.map(o => row(cell(o.service), cell(o.backlog < 0 ? o.problem : o.backlog), cell(o.oldestSeconds.toFixed(1)))));
+  $('#outbox').replaceChildren(...bus.outbox.map(o => {
+    const tr = row(cell(o.service), cell(o.backlog < 0 ? o.problem : o.backlog), cell(o.oldestSeconds.toFixed(1)), cell(o.setAside));
+    tr.dataset.service = o.service;
+    return tr;
+  }));
 }
 
 async function refresh() {

@@ -6,6 +6,7 @@ namespace ConductorMesh.ServiceDefaults.Messaging;
 public static class MessagingMetrics
 {
     private static long backlog;
+    private static long setAside;
     private static double oldestSeconds;
 
     static MessagingMetrics()
@@ -14,15 +15,18 @@ public static class MessagingMetrics
             "Events committed in the outbox and not yet published to the bus.");
         MeshTelemetry.Meter.CreateObservableGauge("conductormesh.outbox.oldest_age", () => Volatile.Read(ref oldestSeconds), "s",
             "Age of the oldest event waiting in the outbox.");
+        MeshTelemetry.Meter.CreateObservableGauge("conductormesh.outbox.set_aside", () => Interlocked.Read(ref setAside), "{event}",
+            "Outbox rows that could not be read as events and were set aside for an operator.");
     }
 
     private static readonly System.Diagnostics.Metrics.Counter<long> ConsumerFailures =
         MeshTelemetry.Meter.CreateCounter<long>("conductormesh.consumer.failures", "{failure}",
             "Events a consumer failed to handle (the bus delivers them again).");
 
-    public static void OutboxSeen(long waiting, double oldestAgeSeconds)
+    public static void OutboxSeen(long waiting, double oldestAgeSeconds, long setAsideRows)
     {
         Interlocked.Exchange(ref backlog, waiting);
+        Interlocked.Exchange(ref setAside, setAsideRows);
         Volatile.Write(ref oldestSeconds, oldestAgeSeconds);
     }
 

@@ -15,6 +15,9 @@ namespace ConductorMesh.ServiceDefaults.Messaging;
 public sealed class OutboxRelay(NpgsqlDataSource dataSource, IBus bus, ILogger<OutboxRelay> logger) : BackgroundService
 {
     private const int BatchSize = 100;
+
+    // Set-aside rows stay counted (a metric operators watch) until someone deals with them.
+    private bool setAsideSeen = true;
     private static readonly TimeSpan IdlePoll = TimeSpan.FromSeconds(2);
     private static readonly TimeSpan PublishTimeout = TimeSpan.FromSeconds(5);
     private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(10);
@@ -52,16 +55,23 @@ public sealed class OutboxRelay(NpgsqlDataSource dataSource, IBus bus, ILogger<O
         await using var connection = await dataSource.OpenConnectionAsync(stoppingToken);
         await using var transaction = await connection.BeginTransactionAsync(stoppingToken);
         var rows = (await connection.QueryAsync<OutboxRow>(
-            "SELECT id, event_id, type, payload::text AS payload FROM outbox WHERE sent_at IS NULL ORDER BY id LIMIT @BatchSize FOR UPDATE SKIP LOCKED",
+            "SELECT id, event_id, type, payload::text AS payload FROM outbox WHERE sent_at IS NULL AND set_aside_at IS NULL "
+            + "ORDER BY id LIMIT @BatchSize FOR UPDATE SKIP LOCKED",
             new { BatchSize }, transaction)).ToList();
 
         var sent = new List<long>(rows.Count);
+        var setAside = new List<(long Id, string Problem)>();
         try
         {
             foreach (var row in rows)
             {
-                var type = Outbox.ResolveType(row.Type);
-                var message = JsonSerializer.Deserialize(row.Payload, type)!;
+                if (!TryRead(row, out var type, out var message, out var problem))
+                {
+                    // It will never read better: set it aside rather than hold back every event behind it.
+                    setAside.Add((row.Id, problem));
+                    logger.LogError("Outbox row {Id} ({Type}) set aside: {Problem}", row.Id, row.Type, problem);
+                    continue;
+                }
                 using var timeout = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
                 timeout.CancelAfter(PublishTimeout);
                 await bus.Publish(message, type, Pipe.Execute<PublishContext>(c => c.MessageId = row.EventId), timeout.Token);
@@ -71,28 +81,56 @@ public sealed class OutboxRelay(NpgsqlDataSource dataSource, IBus bus, ILogger<O
         finally
         {
             // Whatever reached the broker is marked, even when a later row failed.
-            if (sent.Count > 0)
+            if (sent.Count > 0 || setAside.Count > 0)
             {
                 await connection.ExecuteAsync("UPDATE outbox SET sent_at = now() WHERE id = ANY(@sent)", new { sent }, transaction);
+                if (setAside.Count > 0)
+                {
+                    await connection.ExecuteAsync(
+                        "UPDATE outbox SET set_aside_at = now(), problem = p.problem FROM unnest(@ids, @problems) AS p(id, problem) WHERE outbox.id = p.id",
+                        new { ids = setAside.Select(s => s.Id).ToArray(), problems = setAside.Select(s => s.Problem).ToArray() }, transaction);
+                }
                 await transaction.CommitAsync(CancellationToken.None);
             }
-            await MeasureBacklogAsync(rows.Count, sent.Count, stoppingToken);
+            await MeasureBacklogAsync(rows.Count, sent.Count + setAside.Count, stoppingToken);
         }
         return rows.Count;
+    }
+
+    private static bool TryRead(OutboxRow row, out Type type, out object message, out string problem)
+    {
+        (type, message, problem) = (typeof(object), new object(), "");
+        try
+        {
+            type = Outbox.ResolveType(row.Type);
+            message = JsonSerializer.Deserialize(row.Payload, type) ?? throw new JsonException("the payload is null");
+            return true;
+        }
+        catch (Exception e) when (e is TypeLoadException or JsonException or NotSupportedException or ArgumentException)
+        {
+            problem = $"{e.GetType().Name}: {e.Message}";
+            return false;
+        }
     }
 
     /// <summary>Nothing is left when a short batch was all sent; otherwise the backlog is counted.</summary>
     private async Task MeasureBacklogAsync(int taken, int sent, CancellationToken ct)
     {
-        if (taken < BatchSize && sent == taken)
+        if (taken < BatchSize && sent == taken && !setAsideSeen)
         {
-            MessagingMetrics.OutboxSeen(0, 0);
+            MessagingMetrics.OutboxSeen(0, 0, 0);
             return;
         }
         await using var connection = await dataSource.OpenConnectionAsync(ct);
-        var (waiting, oldest) = await connection.QuerySingleAsync<(long, double)>(
-            "SELECT count(*), coalesce(extract(epoch FROM now() - min(created_at))::float8, 0) FROM outbox WHERE sent_at IS NULL");
-        MessagingMetrics.OutboxSeen(waiting, oldest);
+        var (waiting, oldest, setAside) = await connection.QuerySingleAsync<(long, double, long)>(
+            """
+            SELECT count(*) FILTER (WHERE set_aside_at IS NULL),
+                   coalesce(extract(epoch FROM now() - min(created_at) FILTER (WHERE set_aside_at IS NULL))::float8, 0),
+                   count(*) FILTER (WHERE set_aside_at IS NOT NULL)
+            FROM outbox WHERE sent_at IS NULL
+            """);
+        setAsideSeen = setAside > 0;
+        MessagingMetrics.OutboxSeen(waiting, oldest, setAside);
     }
 
     private sealed record OutboxRow(long Id, Guid EventId, string Type, string Payload);

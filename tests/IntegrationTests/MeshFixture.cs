@@ -73,6 +73,12 @@ public sealed class MeshFixture : IAsyncLifetime
 
     public Task<string> ConnectionStringAsync(string resource) => System.ConnectionStringAsync(resource);
 
+    /// <summary>The operator console's link as the dashboard shows it, which carries this run's login.</summary>
+    public string ConsoleLoginLink =>
+        App.ResourceNotifications.TryGetCurrentState("console", out var e)
+            ? e.Snapshot.Urls.Select(u => u.Url).Single(u => u.Contains("/login?t=", StringComparison.Ordinal))
+            : throw new InvalidOperationException("the console has no state");
+
     /// <summary>How many times the AppHost started a resource again after it ended on its own.</summary>
     public int Restarts(string resource) =>
         App.ResourceNotifications.TryGetCurrentState(resource, out var e)

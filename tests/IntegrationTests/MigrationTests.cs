@@ -9,12 +9,18 @@ namespace ConductorMesh.IntegrationTests;
 [Collection(MeshCollection.Name)]
 public sealed class MigrationTests(MeshFixture mesh)
 {
-    /// <summary>Voting's migrations as they are in the repository, named as the service embeds them.</summary>
-    private static readonly SqlScript[] Migrations =
+    /// <summary>What the previous version ran at every start: the schema as it stood when migrations began.</summary>
+    private static readonly SqlScript[] Previous =
     [
         Script("ServiceDefaults/Messaging/Migrations/0001_outbox_and_inbox.sql"),
         Script("services/Voting/Data/Migrations/0002_schema.sql"),
     ];
+
+    /// <summary>Voting's migrations as they are in the repository now, named as the service embeds them.</summary>
+    private static readonly SqlScript[] Migrations = new[] { "ServiceDefaults/Messaging/Migrations", "services/Voting/Data/Migrations" }
+        .SelectMany(folder => Directory.GetFiles(Path.Combine(LocalState.RepoRoot, folder), "*.sql"))
+        .Select(path => Script(Path.GetRelativePath(LocalState.RepoRoot, path)))
+        .OrderBy(m => m.Name, StringComparer.Ordinal).ToArray();
 
     private static SqlScript Script(string path) =>
         new($"migrations.{Path.GetFileName(path)}", File.ReadAllText(Path.Combine(LocalState.RepoRoot, path)));
@@ -33,7 +39,7 @@ public sealed class MigrationTests(MeshFixture mesh)
         await using var connection = new NpgsqlConnection(connectionString);
         await connection.OpenAsync();
         // The previous version ran its idempotent scripts at every start, with no journal.
-        foreach (var script in Migrations)
+        foreach (var script in Previous)
         {
             await new NpgsqlCommand(script.Contents, connection).ExecuteNonQueryAsync();
         }
@@ -50,6 +56,7 @@ public sealed class MigrationTests(MeshFixture mesh)
         Assert.True(again.Successful, again.Error?.Message);
         Assert.Empty(again.Scripts);
         Assert.Equal(7, await new NpgsqlCommand($"SELECT daily_allowance FROM ballot_programs WHERE program_id = '{program}'", connection).ExecuteScalarAsync());
-        Assert.Equal(2L, await new NpgsqlCommand("SELECT count(*) FROM schema_versions", connection).ExecuteScalarAsync());
+        Assert.Equal((long)Migrations.Length, await new NpgsqlCommand("SELECT count(*) FROM schema_versions", connection).ExecuteScalarAsync());
+        Assert.True(Migrations.Length > Previous.Length, "the migrations since the previous version are tried too");
     }
 }

@@ -1,3 +1,4 @@
+using Npgsql;
 using ConductorMesh.Community.V1;
 using ConductorMesh.Grants.V1;
 using ConductorMesh.Ideas.V1;
@@ -31,5 +32,37 @@ public sealed class OutboxTests(MeshFixture mesh)
         var delivered = await Eventually.Get(() => mesh.Community.ListIdeaActivityAsync(new ListIdeaActivityRequest { IdeaId = idea.Id }).ResponseAsync,
             f => f.Items.Count > 0, "the submission to reach Community", seconds: 90);
         Assert.Equal(ActivityKind.IdeaSubmitted, delivered.Items.Single().Kind);
+    }
+
+    [Fact]
+    public async Task An_unreadable_outbox_row_is_set_aside_and_shown_while_the_events_behind_it_go_out()
+    {
+        var (_, cycle) = await new Scenario(mesh).OpenCycleAsync(1_000_000, Scenario.FiveK);
+        var ideas = await mesh.ConnectionStringAsync("ideasdb");
+        await using (var connection = new NpgsqlConnection(ideas))
+        {
+            await connection.OpenAsync();
+            // An event of a type this version does not know, as an older or newer release might leave.
+            await new NpgsqlCommand(
+                "INSERT INTO outbox (event_id, type, payload) VALUES (gen_random_uuid(), 'ConductorMesh.Contracts.NoSuchEvent', '{}')",
+                connection).ExecuteNonQueryAsync();
+        }
+
+        var idea = await new Scenario(mesh).SubmitAsync(cycle, "Behind a bad row", "5k", "author-poison");
+
+        await mesh.Bus.WaitFor<ConductorMesh.Contracts.IdeaSubmitted>(e => e.IdeaId == Guid.Parse(idea.Id), "the event behind the bad row");
+        await using (var connection = new NpgsqlConnection(ideas))
+        {
+            await connection.OpenAsync();
+            var problem = await new NpgsqlCommand(
+                "SELECT problem FROM outbox WHERE type = 'ConductorMesh.Contracts.NoSuchEvent' AND set_aside_at IS NOT NULL", connection).ExecuteScalarAsync();
+            Assert.Contains("NoSuchEvent", problem as string);
+        }
+        using var console = new HttpClient();
+        var login = mesh.ConsoleLoginLink;
+        console.DefaultRequestHeaders.Authorization = new("Bearer", login[(login.IndexOf("?t=", StringComparison.Ordinal) + 3)..]);
+        using var bus = System.Text.Json.JsonDocument.Parse(await console.GetStringAsync($"{login[..login.IndexOf("/login", StringComparison.Ordinal)]}/api/bus"));
+        var shown = bus.RootElement.GetProperty("outbox").EnumerateArray().Single(o => o.GetProperty("service").GetString() == "ideas");
+        Assert.True(shown.GetProperty("setAside").GetInt64() >= 1);
     }
 }

@@ -10,11 +10,7 @@ public sealed class OperatorConsoleTests(MeshFixture mesh) : HeadlessChromium
     private static readonly LocatorAssertionsToHaveTextOptions Slowly = new() { Timeout = 60_000 };
     private readonly Scenario scenario = new(mesh);
 
-    /// <summary>The link the dashboard shows for the console, which carries this run's login.</summary>
-    private string LoginLink =>
-        mesh.App.ResourceNotifications.TryGetCurrentState("console", out var e)
-            ? e.Snapshot.Urls.Select(u => u.Url).Single(u => u.Contains("/login?t=", StringComparison.Ordinal))
-            : throw new InvalidOperationException("the console has no state");
+    private string LoginLink => mesh.ConsoleLoginLink;
 
     private string Home => LoginLink[..LoginLink.IndexOf("/login", StringComparison.Ordinal)];
 
