@@ -18,6 +18,7 @@ public static class MessagingExtensions
         var connectionString = builder.Configuration.GetConnectionString("messaging")
             ?? throw new InvalidOperationException("ConnectionStrings:messaging is not set.");
         builder.Services.AddHostedService<OutboxRelay>();
+        builder.Services.AddHostedService<OutboxRetention>();
         builder.Services.Configure<MassTransitHostOptions>(o =>
         {
             // Start without the broker: the outbox keeps events until it is back.

@@ -65,4 +65,36 @@ public sealed class OutboxTests(MeshFixture mesh)
         var shown = bus.RootElement.GetProperty("outbox").EnumerateArray().Single(o => o.GetProperty("service").GetString() == "ideas");
         Assert.True(shown.GetProperty("setAside").GetInt64() >= 1);
     }
+
+    [Fact]
+    public async Task Published_events_and_handled_event_records_past_their_retention_are_deleted()
+    {
+        var ideas = await mesh.ConnectionStringAsync("ideasdb");
+        async Task<long> CountAsync(string sql)
+        {
+            await using var connection = new NpgsqlConnection(ideas);
+            await connection.OpenAsync();
+            return (long)(await new NpgsqlCommand(sql, connection).ExecuteScalarAsync())!;
+        }
+        var (old, recent, oldHandled) = (Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid());
+        await using (var connection = new NpgsqlConnection(ideas))
+        {
+            await connection.OpenAsync();
+            await new NpgsqlCommand($$"""
+                INSERT INTO outbox (event_id, type, payload, created_at, sent_at) VALUES
+                    ('{{old}}', 'ConductorMesh.Contracts.IdeaSubmitted', '{}', now() - interval '3 days', now() - interval '2 days'),
+                    ('{{recent}}', 'ConductorMesh.Contracts.IdeaSubmitted', '{}', now() - interval '1 hour', now() - interval '1 hour');
+                INSERT INTO processed_events (consumer, event_id, processed_at) VALUES ('Retention', '{{oldHandled}}', now() - interval '8 days');
+                """, connection).ExecuteNonQueryAsync();
+        }
+
+        // Retention runs as a service starts, then hourly.
+        await mesh.StopAsync("ideas");
+        await mesh.StartAsync("ideas");
+
+        await Eventually.Get(() => CountAsync($"SELECT count(*) FROM outbox WHERE event_id = '{old}'"), n => n == 0, "the old published event to go");
+        await Eventually.Get(() => CountAsync($"SELECT count(*) FROM processed_events WHERE event_id = '{oldHandled}'"), n => n == 0,
+            "the old handled-event record to go");
+        Assert.Equal(1, await CountAsync($"SELECT count(*) FROM outbox WHERE event_id = '{recent}'"));
+    }
 }
