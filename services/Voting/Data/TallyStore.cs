@@ -27,6 +27,11 @@ public sealed class TallyStore(
     /// <summary>Leaderboards may miss writes made while Redis was away: the next step rebuilds them all.</summary>
     private bool redisBehind = true;
 
+    // While Redis fails, the boards are tried again after a pause that doubles up to half a minute.
+    private static readonly TimeSpan MaxRedisBackoff = TimeSpan.FromSeconds(30);
+    private TimeSpan redisBackoff = TimeSpan.FromSeconds(1);
+    private DateTime redisRetryAt = DateTime.MinValue;
+
     /// <summary>Asks, inside the caller's transaction, for the boards of a cycle (null: every cycle) to be rebuilt by the leader; answers the request's id.</summary>
     public static Task<long> RequestRebuildAsync(NpgsqlTransaction tx, Guid? cycleId) =>
         tx.Connection!.ExecuteScalarAsync<long>("INSERT INTO leaderboard_rebuilds (cycle_id) VALUES (@cycleId) RETURNING id", new { cycleId }, tx);
@@ -63,8 +68,9 @@ public sealed class TallyStore(
         var requests = (await connection.QueryAsync<(long Id, Guid? CycleId)>(
             "SELECT id, cycle_id FROM leaderboard_rebuilds WHERE done_at IS NULL ORDER BY id", transaction: tx)).AsList();
         var rebuildAll = redisBehind || requests.Any(r => r.CycleId is null);
+        var boardsNow = !redisBehind || DateTime.UtcNow >= redisRetryAt;
         VotingMetrics.Tallied(taken.Count == 0 ? TimeSpan.Zero : DateTime.UtcNow - taken.Min(t => t.CastAt));
-        if (taken.Count == 0 && requests.Count == 0 && !rebuildAll)
+        if (taken.Count == 0 && ((requests.Count == 0 && !rebuildAll) || !boardsNow))
         {
             await tx.CommitAsync(ct);
             return new TallyStep(false, new HashSet<Guid>());
@@ -72,20 +78,33 @@ public sealed class TallyStore(
 
         var changed = new HashSet<Guid>(taken.Select(t => t.CycleId));
         var counted = taken.Count == 0 ? [] : await CountAsync(tx, taken);
-        var stillBehind = false;
+        var stillBehind = !boardsNow;
         try
         {
+            if (!boardsNow)
+            {
+                // Counts and events commit now; the boards wait for Redis's next try.
+                await tx.CommitAsync(ct);
+                return new TallyStep(true, changed);
+            }
             await leaderboards.SetAsync(counted.Where(c => !c.Withdrawn).Select(c => new BoardEntry(c.IdeaId, c.CycleId, c.Tier, c.Category, c.Votes)).ToList());
             var rebuilt = await RebuildBoardsAsync(tx, rebuildAll ? null : requests.Select(r => r.CycleId!.Value).Distinct().ToArray());
             changed.UnionWith(rebuilt.Cycles);
             await connection.ExecuteAsync("UPDATE leaderboard_rebuilds SET done_at = now(), cycles = @Count, ideas = @Ideas WHERE id = ANY(@ids)",
                 new { rebuilt.Cycles.Count, rebuilt.Ideas, ids = requests.Select(r => r.Id).ToArray() }, tx);
         }
-        catch (StackExchange.Redis.RedisException e)
+        catch (Exception e) when (e is StackExchange.Redis.RedisException or TimeoutException)
         {
-            // Counts and events still commit; the boards catch up with a full rebuild once Redis answers.
-            logger.LogWarning("Leaderboards not updated ({Message}); they will be rebuilt from the vote log", e.Message);
+            // A timeout as a lost connection: counts and events still commit, and the boards catch up
+            // with a full rebuild once Redis answers, tried again after a pause.
+            logger.LogWarning("Leaderboards not updated ({Message}); rebuilt from the vote log in {Pause}", e.Message, redisBackoff);
             stillBehind = true;
+            redisRetryAt = DateTime.UtcNow + redisBackoff;
+            redisBackoff = TimeSpan.FromTicks(Math.Min(redisBackoff.Ticks * 2, MaxRedisBackoff.Ticks));
+        }
+        if (!stillBehind)
+        {
+            redisBackoff = TimeSpan.FromSeconds(1);
         }
         await tx.CommitAsync(ct);
         redisBehind = stillBehind;

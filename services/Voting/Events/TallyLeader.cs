@@ -62,7 +62,7 @@ public sealed class TallyLeader(NpgsqlDataSource dataSource, TallyStore tally, L
         {
             await leaderboards.AnnounceAsync(cycle);
         }
-        catch (StackExchange.Redis.RedisException e)
+        catch (Exception e) when (e is StackExchange.Redis.RedisException or TimeoutException)
         {
             logger.LogDebug("Could not announce new standings of {Cycle}: {Message}", cycle, e.Message);
         }
