@@ -14,16 +14,9 @@ namespace ConductorMesh.AppHost;
 /// </summary>
 public sealed class LocalState
 {
-    private LocalState(string directory, bool ephemeral)
-    {
-        Directory = Path.GetFullPath(directory);
-        Ephemeral = ephemeral;
-    }
+    private LocalState(string directory) => Directory = Path.GetFullPath(directory);
 
     public string Directory { get; }
-
-    /// <summary>Trades crash safety for speed (no fsync): for throw-away test servers only.</summary>
-    public bool Ephemeral { get; }
 
     public static string RepoRoot =>
         typeof(LocalState).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "RepoRoot").Value!;
@@ -33,10 +26,10 @@ public sealed class LocalState
         typeof(LocalState).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "Configuration").Value!;
 
     public static LocalState From(IConfiguration configuration) =>
-        new(configuration["Mesh:StateDirectory"] ?? Path.Combine(RepoRoot, ".mesh"), configuration.GetValue<bool>("Mesh:Ephemeral"));
+        new(configuration["Mesh:StateDirectory"] ?? Path.Combine(RepoRoot, ".mesh"));
 
     /// <summary>The state kept in <paramref name="directory"/> (a test run's own).</summary>
-    public static LocalState At(string directory) => new(directory, ephemeral: false);
+    public static LocalState At(string directory) => new(directory);
 
     public static LocalState FromEnvironment() => From(new ConfigurationBuilder().AddEnvironmentVariables().Build());
 

@@ -19,7 +19,7 @@ var duration = TimeSpan.FromSeconds(seconds);
 var echoPort = FreePorts.Take(1)[0];
 await using var echo = await EchoServer.StartAsync(echoPort);
 Console.WriteLine("Starting the system (durable storage)...");
-await using var system = await TestSystem.StartAsync(durable: true, CancellationToken.None);
+await using var system = await TestSystem.StartAsync(CancellationToken.None);
 {
     // The system's calls carry tokens, as partners' do: an operator's by default, a member's per vote
     // (members voting as themselves) and a gateway partner's for bulk. The echo baseline has none.

@@ -24,10 +24,6 @@ public static class PostgresExtensions
         var server = new LocalPostgresResource(name, script, data);
         var (command, prefix) = ServerUser.RunAs("postgres", ServerUser.Binary("postgres"));
         List<string> settings = ["listen_addresses=127.0.0.1", $"unix_socket_directories={data}", "max_connections=300"];
-        if (state.Ephemeral)
-        {
-            settings.AddRange(["fsync=off", "full_page_writes=off", "synchronous_commit=off"]);
-        }
         builder.Eventing.Subscribe<BeforeResourceStartedEvent>(server, (_, ct) => InitializeClusterAsync(cluster, data, ct));
         return builder.AddResource(server)
             .WithEndpoint(LocalPostgresResource.EndpointName, e =>

@@ -44,6 +44,9 @@ public sealed class DurabilityTests(MeshFixture mesh)
                 return null; // still coming back
             }
         }, found => found is not null, "PostgreSQL to be back", seconds: 90);
+        // This process's pooled connections still lead to the killed server's backends: drop them,
+        // so later tests start from fresh connections.
+        NpgsqlConnection.ClearAllPools();
         Assert.Superset(acknowledged.Select(a => a.VoteId).ToHashSet(), stored!);
         Assert.Equal(20, stored!.Count);
         Assert.True(mesh.Restarts("postgres") >= 1);

@@ -102,7 +102,7 @@ public sealed class MeshFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        System = await TestSystem.StartAsync(durable: true, CancellationToken.None);
+        System = await TestSystem.StartAsync(CancellationToken.None);
         SigningKey = System.SigningKey;
         await Bus.StartAsync(await ConnectionStringAsync("messaging"));
     }

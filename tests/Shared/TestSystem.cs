@@ -39,8 +39,8 @@ public sealed class TestSystem : IAsyncDisposable
     /// <summary>The key that signs the tokens the running system accepts.</summary>
     public byte[] SigningKey => LocalState.At(StateDirectory).SigningKey;
 
-    /// <param name="durable">PostgreSQL with fsync on (the benchmark); tests trade it for speed.</param>
-    public static async Task<TestSystem> StartAsync(bool durable, CancellationToken ct)
+    /// <summary>Starts the system, as durable as ./mesh up's (PostgreSQL with fsync and synchronous commit).</summary>
+    public static async Task<TestSystem> StartAsync(CancellationToken ct)
     {
         var state = Directory.CreateTempSubdirectory("conductormesh-test-").FullName;
         // The servers run as their own system users when started by root; they must reach the folder.
@@ -53,7 +53,6 @@ public sealed class TestSystem : IAsyncDisposable
         var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.ConductorMesh_AppHost>(
         [
             $"Mesh:StateDirectory={state}",
-            $"Mesh:Ephemeral={!durable}",
             // Epmd is the one endpoint outside Aspire's proxy, so not randomized with the others.
             $"MESH_MESSAGING_EPMD_PORT={ports[1]}",
             $"ASPNETCORE_URLS=http://localhost:{ports[0]}",
