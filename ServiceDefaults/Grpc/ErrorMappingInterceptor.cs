@@ -65,7 +65,8 @@ public sealed class ErrorMappingInterceptor(ILogger<ErrorMappingInterceptor> log
         }
 
         var reference = context.GetHttpContext().TraceIdentifier;
-        if (e is NpgsqlException { IsTransient: true } or TimeoutException)
+        // A server shut down or restarted under a pooled connection (57P01-57P03) is transient too.
+        if (e is NpgsqlException { IsTransient: true } or PostgresException { SqlState: "57P01" or "57P02" or "57P03" } or TimeoutException)
         {
             logger.LogWarning(e, "Transient failure in {Method} ({Reference})", context.Method, reference);
             return new RpcException(new Status(StatusCode.Unavailable,
