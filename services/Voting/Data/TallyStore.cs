@@ -56,6 +56,13 @@ public sealed class TallyStore(
         }
     }
 
+    /// <summary>The votes counted for an idea so far (a withdrawn idea keeps those counted before it was withdrawn).</summary>
+    public async Task<long> CountedAsync(Guid ideaId, CancellationToken ct)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        return await connection.ExecuteScalarAsync<long?>("SELECT votes FROM idea_counts WHERE idea_id = @ideaId", new { ideaId }) ?? 0;
+    }
+
     /// <summary>The next step rebuilds every board (a new leader cannot know what happened to Redis before it).</summary>
     public void RebuildEverythingNext() => redisBehind = true;
 

@@ -140,6 +140,12 @@ public sealed partial class VotingService(
         var idea = await directory.FindAsync(ideaId, context.CancellationToken)
             ?? throw Check.NotFound($"Idea {ideaId} is not in any vote.");
         await access.EnsureVisibleAsync(idea.CycleId, context);
+        if (idea.WithdrawnAt is not null)
+        {
+            // Off the boards, but its counted votes stand, as in the cycle's results.
+            var counted = await tally.CountedAsync(ideaId, context.CancellationToken);
+            return new IdeaStanding { IdeaId = ideaId.ToString(), CycleId = idea.CycleId.ToString(), Votes = counted, Withdrawn = true };
+        }
         var (count, rank, tierRank, categoryRank) = await leaderboards.StandingAsync(idea.CycleId, idea.Tier, idea.Category, ideaId);
         return new IdeaStanding
         {

@@ -42,6 +42,10 @@ public sealed class SelectionTests(MeshFixture mesh)
             results.Ranking.Select(r => (r.IdeaId, r.Rank, r.Awarded)));
         Assert.Contains("did not fit", results.Ranking[1].Outcome);
         Assert.Contains("withdrawn", results.Ranking[4].Outcome);
+        // Every view agrees on a withdrawn idea: its counted votes stand, with no rank.
+        Assert.Equal(5, results.Ranking[4].Votes);
+        var standing = await mesh.Voting.GetIdeaStandingAsync(new GetIdeaStandingRequest { IdeaId = withdrawn.Id });
+        Assert.Equal((5L, 0, true), (standing.Votes, standing.Rank, standing.Withdrawn));
         Assert.Equal(SelectionMethod.GreedyBudget, results.Cycle.Selection);
         var ledger = await mesh.Grants.GetProgramAsync(new GetProgramRequest { ProgramId = program.Id });
         Assert.Equal((1_100_00L, 8_900_00L), (ledger.AwardedMinor, ledger.RemainingMinor));
