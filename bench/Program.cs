@@ -25,10 +25,7 @@ await using var system = await TestSystem.StartAsync(CancellationToken.None);
     // (members voting as themselves) and a gateway partner's for bulk. The echo baseline has none.
     var key = system.SigningKey;
     var operatorToken = new SelfIssuedToken(key, MeshClaims.Roles.Operator, "bench");
-    GrpcChannel Channel(string service, SelfIssuedToken? token = null) => GrpcChannel.ForAddress(system.Url(service), new GrpcChannelOptions
-    {
-        HttpHandler = new BearerHandler(() => (token ?? operatorToken).Current, new SocketsHttpHandler { EnableMultipleHttp2Connections = true }),
-    });
+    GrpcChannel Channel(string service, SelfIssuedToken? token = null) => BearerChannel.To(system.Url(service), () => (token ?? operatorToken).Current);
     Metadata As(string member) => new() { { "authorization", $"Bearer {MeshTokens.Issue(key, MeshClaims.Roles.Member, member: member)}" } };
     var echoClient = new Echo.EchoClient(GrpcChannel.ForAddress($"http://127.0.0.1:{echoPort}", new GrpcChannelOptions { HttpHandler = new SocketsHttpHandler { EnableMultipleHttp2Connections = true } }));
     var grants = new GrantsApi.GrantsApiClient(Channel("grants"));

@@ -31,16 +31,20 @@ public sealed class DemoLoader(
             {
                 await notifications.WaitForResourceHealthyAsync(service.Resource.Name, stoppingToken);
             }
-            var summary = File.Exists(Marker) ? await File.ReadAllTextAsync(Marker, stoppingToken) : null;
-            if (summary is null)
+            string? summary;
+            if (File.Exists(Marker))
             {
-                await LoadAsync(stoppingToken);
+                summary = await File.ReadAllTextAsync(Marker, stoppingToken);
+                await PublishAsync(KnownResourceStates.Running, summary);
             }
             else
             {
-                await PublishAsync(KnownResourceStates.Running, summary);
+                summary = await LoadDemoAsync(stoppingToken);
             }
-            PrintReady(summary ?? await File.ReadAllTextAsync(Marker, stoppingToken));
+            if (summary is not null)
+            {
+                PrintReady(summary);
+            }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
@@ -48,8 +52,22 @@ public sealed class DemoLoader(
         }
     }
 
-    /// <summary>Loads a new copy of the demo program; the command's work and the first start's.</summary>
+    /// <summary>The "Load demo program" command: a new copy of the demo program.</summary>
     public async Task<ExecuteCommandResult> LoadAsync(CancellationToken ct)
+    {
+        try
+        {
+            return await LoadDemoAsync(ct) is null ? CommandResults.Failure("The demo program could not be loaded; see the demo's log.")
+                : CommandResults.Success();
+        }
+        catch (OperationCanceledException)
+        {
+            return CommandResults.Canceled();
+        }
+    }
+
+    /// <summary>Loads a new copy of the demo program and answers what it made; null when it could not (logged).</summary>
+    private async Task<string?> LoadDemoAsync(CancellationToken ct)
     {
         await PublishAsync(KnownResourceStates.Starting, null);
         try
@@ -58,13 +76,13 @@ public sealed class DemoLoader(
             await File.WriteAllTextAsync(Marker, summary, ct);
             logs.GetLogger(target.Resource).LogInformation("{Summary}", summary);
             await PublishAsync(KnownResourceStates.Running, summary);
-            return CommandResults.Success();
+            return summary;
         }
         catch (Exception e) when (e is Grpc.Core.RpcException or IOException)
         {
             logs.GetLogger(target.Resource).LogError(e, "The demo program could not be loaded");
             await PublishAsync(KnownResourceStates.FailedToStart, null);
-            return CommandResults.Failure($"The demo program could not be loaded: {e.Message}");
+            return null;
         }
     }
 

@@ -5,13 +5,7 @@ namespace ConductorMesh.AppHost.Operations;
 
 public static class OperatorChannel
 {
-    /// <summary>
-    /// A channel to a service whose calls carry <paramref name="token"/> unless a call brings its
-    /// own; it opens more HTTP/2 connections when many calls are in flight at once.
-    /// </summary>
+    /// <summary>A channel to one of the services, its calls carrying <paramref name="token"/>.</summary>
     public static GrpcChannel To(IResourceBuilder<ServiceResource> service, SelfIssuedToken token) =>
-        GrpcChannel.ForAddress(service.GetEndpoint("http").Url, new GrpcChannelOptions
-        {
-            HttpHandler = new BearerHandler(() => token.Current, new SocketsHttpHandler { EnableMultipleHttp2Connections = true }),
-        });
+        BearerChannel.To(new Uri(service.GetEndpoint("http").Url), () => token.Current);
 }

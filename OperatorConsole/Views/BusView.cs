@@ -1,3 +1,4 @@
+using ConductorMesh.ServiceDefaults.Messaging;
 using System.Net.Http.Headers;
 using System.Text.Json;
 using Npgsql;
@@ -19,13 +20,7 @@ public sealed class BusView(HttpClient http, IConfiguration configuration)
             {
                 await using var connection = new NpgsqlConnection(configuration.GetConnectionString($"{service}db"));
                 await connection.OpenAsync(ct);
-                await using var count = new NpgsqlCommand(
-                    """
-                    SELECT count(*) FILTER (WHERE set_aside_at IS NULL),
-                           coalesce(extract(epoch FROM now() - min(created_at) FILTER (WHERE set_aside_at IS NULL)), 0),
-                           count(*) FILTER (WHERE set_aside_at IS NOT NULL)
-                    FROM outbox WHERE sent_at IS NULL
-                    """, connection);
+                await using var count = new NpgsqlCommand(Outbox.BacklogSql, connection);
                 await using var reader = await count.ExecuteReaderAsync(ct);
                 await reader.ReadAsync(ct);
                 outbox.Add(new { service, backlog = reader.GetInt64(0), oldestSeconds = Convert.ToDouble(reader.GetValue(1)), setAside = reader.GetInt64(2) });

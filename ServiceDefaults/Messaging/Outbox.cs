@@ -14,6 +14,18 @@ public static class Outbox
 {
     public const string Channel = "mesh_outbox";
 
+    /// <summary>
+    /// The outbox's state for operators, in one row: events waiting, the age in seconds of the
+    /// oldest of them, and the rows set aside as unreadable.
+    /// </summary>
+    public const string BacklogSql =
+        """
+        SELECT count(*) FILTER (WHERE set_aside_at IS NULL),
+               coalesce(extract(epoch FROM now() - min(created_at) FILTER (WHERE set_aside_at IS NULL))::float8, 0),
+               count(*) FILTER (WHERE set_aside_at IS NOT NULL)
+        FROM outbox WHERE sent_at IS NULL
+        """;
+
     public static async Task EnqueueAsync(this NpgsqlTransaction transaction, IntegrationEvent @event)
     {
         // NOTIFY inside the transaction is delivered on commit, waking the relay at once.

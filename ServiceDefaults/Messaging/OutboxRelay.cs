@@ -18,6 +18,7 @@ public sealed class OutboxRelay(NpgsqlDataSource dataSource, IBus bus, ILogger<O
 
     // Set-aside rows stay counted (a metric operators watch) until someone deals with them.
     private bool setAsideSeen = true;
+    private DateTime nextCount = DateTime.MinValue;
     private static readonly TimeSpan IdlePoll = TimeSpan.FromSeconds(2);
     private static readonly TimeSpan PublishTimeout = TimeSpan.FromSeconds(5);
     private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(10);
@@ -121,14 +122,14 @@ public sealed class OutboxRelay(NpgsqlDataSource dataSource, IBus bus, ILogger<O
             MessagingMetrics.OutboxSeen(0, 0, 0);
             return;
         }
+        // Counted at most once a second: under a backlog, batches follow each other quickly.
+        if (DateTime.UtcNow < nextCount)
+        {
+            return;
+        }
+        nextCount = DateTime.UtcNow.AddSeconds(1);
         await using var connection = await dataSource.OpenConnectionAsync(ct);
-        var (waiting, oldest, setAside) = await connection.QuerySingleAsync<(long, double, long)>(
-            """
-            SELECT count(*) FILTER (WHERE set_aside_at IS NULL),
-                   coalesce(extract(epoch FROM now() - min(created_at) FILTER (WHERE set_aside_at IS NULL))::float8, 0),
-                   count(*) FILTER (WHERE set_aside_at IS NOT NULL)
-            FROM outbox WHERE sent_at IS NULL
-            """);
+        var (waiting, oldest, setAside) = await connection.QuerySingleAsync<(long, double, long)>(Outbox.BacklogSql);
         setAsideSeen = setAside > 0;
         MessagingMetrics.OutboxSeen(waiting, oldest, setAside);
     }

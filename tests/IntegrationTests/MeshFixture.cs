@@ -125,10 +125,7 @@ public sealed class MeshFixture : IAsyncLifetime
             {
                 var token = tokens.TryGetValue(role, out var t) ? t
                     : tokens[role] = new SelfIssuedToken(SigningKey, role, partner: role == MeshClaims.Roles.Partner ? TestPartner : null);
-                channel = GrpcChannel.ForAddress(Url(service), new GrpcChannelOptions
-                {
-                    HttpHandler = new BearerHandler(() => token.Current, new SocketsHttpHandler { EnableMultipleHttp2Connections = true }),
-                });
+                channel = BearerChannel.To(Url(service), () => token.Current);
                 channels[(service, role)] = channel;
             }
             return channel;

@@ -15,12 +15,10 @@ namespace ConductorMesh.Testing;
 /// </summary>
 public sealed class TestSystem : IAsyncDisposable
 {
-    /// <summary>Every resource of the AppHost, each waited for until healthy.</summary>
-    public static readonly string[] Resources =
-    [
-        "postgres", "ideasdb", "votingdb", "grantsdb", "communitydb", "redis", "messaging-epmd", "messaging",
-        "grants", "ideas", "voting", "community", "console", "demo",
-    ];
+    /// <summary>Every resource the AppHost declares (the dashboard aside), each waited for until healthy.</summary>
+    public IReadOnlyList<string> Resources =>
+        App.Services.GetRequiredService<DistributedApplicationModel>().Resources
+            .Select(r => r.Name).Where(name => name != "aspire-dashboard").ToList();
 
     private TestSystem(DistributedApplication app, string stateDirectory, string browserToken) =>
         (App, StateDirectory, this.browserToken) = (app, stateDirectory, browserToken);
@@ -72,7 +70,7 @@ public sealed class TestSystem : IAsyncDisposable
             using var startup = CancellationTokenSource.CreateLinkedTokenSource(ct);
             startup.CancelAfter(TimeSpan.FromMinutes(4));
             await app.StartAsync(startup.Token);
-            foreach (var resource in Resources)
+            foreach (var resource in system.Resources)
             {
                 await app.ResourceNotifications.WaitForResourceHealthyAsync(resource, startup.Token);
             }

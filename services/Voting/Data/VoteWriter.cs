@@ -53,8 +53,10 @@ public sealed class VoteWriter(VoteStore store, IOptions<VotingRules> rules, ILo
                 batch.Add(next);
             }
             // The commit is a span in the trace of the first vote it carries, linked to the others'.
-            using var span = MeshTelemetry.Source.StartActivity("commit vote batch", ActivityKind.Internal, batch[0].Caller,
-                links: batch.Skip(1).Select(p => p.Caller).Where(c => c != default).Distinct().Select(c => new ActivityLink(c)));
+            using var span = MeshTelemetry.Source.HasListeners()
+                ? MeshTelemetry.Source.StartActivity("commit vote batch", ActivityKind.Internal, batch[0].Caller,
+                    links: batch.Skip(1).Select(p => p.Caller).Where(c => c != default).Distinct().Select(c => new ActivityLink(c)))
+                : null;
             span?.SetTag("conductormesh.vote_batch.size", batch.Count);
             var started = Stopwatch.GetTimestamp();
             try

@@ -45,7 +45,8 @@ public sealed class AspireDashboardTests(MeshFixture mesh) : HeadlessChromium
     {
         var page = await LoggedInAsync();
 
-        foreach (var resource in TestSystem.Resources)
+        Assert.True(mesh.System.Resources.Count >= 14, $"only {mesh.System.Resources.Count} resources declared");
+        foreach (var resource in mesh.System.Resources)
         {
             await Expect(Row(page, resource).Locator("td[col-index='2']")).ToHaveAttributeAsync("aria-label", "Running", Slowly);
         }
