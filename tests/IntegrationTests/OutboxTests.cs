@@ -51,13 +51,15 @@ public sealed class OutboxTests(MeshFixture mesh)
         var idea = await new Scenario(mesh).SubmitAsync(cycle, "Behind a bad row", "5k", "author-poison");
 
         await mesh.Bus.WaitFor<ConductorMesh.Contracts.IdeaSubmitted>(e => e.IdeaId == Guid.Parse(idea.Id), "the event behind the bad row");
-        await using (var connection = new NpgsqlConnection(ideas))
+        // The relay commits what it did after the broker has the event: wait for that commit.
+        var problem = await Eventually.Get(async () =>
         {
+            await using var connection = new NpgsqlConnection(ideas);
             await connection.OpenAsync();
-            var problem = await new NpgsqlCommand(
-                "SELECT problem FROM outbox WHERE type = 'ConductorMesh.Contracts.NoSuchEvent' AND set_aside_at IS NOT NULL", connection).ExecuteScalarAsync();
-            Assert.Contains("NoSuchEvent", problem as string);
-        }
+            return await new NpgsqlCommand(
+                "SELECT problem FROM outbox WHERE type = 'ConductorMesh.Contracts.NoSuchEvent' AND set_aside_at IS NOT NULL", connection).ExecuteScalarAsync() as string;
+        }, p => p is not null, "the bad row to be set aside");
+        Assert.Contains("NoSuchEvent", problem);
         using var console = new HttpClient();
         var login = mesh.ConsoleLoginLink;
         console.DefaultRequestHeaders.Authorization = new("Bearer", login[(login.IndexOf("?t=", StringComparison.Ordinal) + 3)..]);
