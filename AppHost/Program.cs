@@ -40,10 +40,11 @@ var community = builder.AddMeshService<Projects.ConductorMesh_Community>("commun
     .WithReference(messaging).WaitFor(messaging);
 
 // Synchronous questions between services, each call carrying the calling service's own token:
-// Ideas asks Grants about cycles, Voting asks Ideas about ideas, Grants asks Voting for final
-// tallies, Community asks Ideas about ideas it has not heard of yet, and Ideas and Voting ask
-// Community which partner a member belongs to. No waits: services may call each other.
-ideas.WithReference(grants).WithReference(community);
+// Ideas asks Grants about cycles and takes withdrawn ideas out of Voting's ballot, Voting asks
+// Ideas about ideas, Grants asks Voting for final tallies, Community asks Ideas about ideas it has
+// not heard of yet, and Ideas and Voting ask Community which partner a member belongs to. No
+// waits: services may call each other.
+ideas.WithReference(grants).WithReference(community).WithReference(voting);
 voting.WithReference(ideas).WithReference(grants).WithReference(community);
 grants.WithReference(voting);
 community.WithReference(ideas);

@@ -9,7 +9,8 @@ namespace ConductorMesh.ServiceDefaults.Grpc;
 /// </summary>
 public static class Downstream
 {
-    public static async Task<T> AskAsync<T>(Func<Task<T>> call, string notFound, string what)
+    /// <param name="passedOn">The callee's refusals that are the caller's answer as they stand (such as FAILED_PRECONDITION).</param>
+    public static async Task<T> AskAsync<T>(Func<Task<T>> call, string notFound, string what, params StatusCode[] passedOn)
     {
         try
         {
@@ -18,6 +19,10 @@ public static class Downstream
         catch (RpcException e) when (e.StatusCode == StatusCode.NotFound)
         {
             throw Check.NotFound(notFound);
+        }
+        catch (RpcException e) when (passedOn.Contains(e.StatusCode))
+        {
+            throw new RpcException(e.Status);
         }
         catch (RpcException e) when (e.StatusCode != StatusCode.Cancelled)
         {

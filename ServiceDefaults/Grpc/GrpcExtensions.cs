@@ -10,6 +10,7 @@ public static class GrpcExtensions
     /// <summary>gRPC with the shared error mapping, the access rules, server reflection and grpc.health.v1 fed by the health checks.</summary>
     public static IServiceCollection AddMeshGrpc(this IServiceCollection services)
     {
+        services.AddSingleton<ErrorMapping>();
         services.AddGrpc(o =>
         {
             o.Interceptors.Add<ErrorMappingInterceptor>();

@@ -11,6 +11,8 @@ public static class IdeasExtensions
         builder.Services.AddSingleton<IdeasStore>();
         // Which cycle takes submissions, and its tiers, is a synchronous question to Grants.
         builder.Services.AddMeshGrpcClient<GrantsApi.GrantsApiClient>("grants");
+        // A withdrawal takes the idea out of the vote before it is answered.
+        builder.Services.AddMeshGrpcClient<ConductorMesh.Voting.V1.VotingApi.VotingApiClient>("voting");
         return builder;
     }
 }

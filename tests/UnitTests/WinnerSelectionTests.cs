@@ -35,11 +35,11 @@ public sealed class WinnerSelectionTests
     }
 
     [Fact]
-    public void Equal_votes_at_the_same_time_fall_to_the_smaller_id()
+    public void Equal_votes_at_the_same_time_fall_to_the_greater_id_as_on_the_leaderboards()
     {
-        var placements = WinnerSelection.TopPerTier([Big], [T(9, "big", 5), T(4, "big", 5)], 10_000);
+        var placements = WinnerSelection.TopPerTier([Big], [T(4, "big", 5), T(9, "big", 5)], 10_000);
 
-        Assert.Equal(Id(4), placements.Single(p => p.Awarded).IdeaId);
+        Assert.Equal(Id(9), placements.Single(p => p.Awarded).IdeaId);
     }
 
     [Fact]

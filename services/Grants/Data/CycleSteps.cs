@@ -29,7 +29,7 @@ public sealed class CycleSteps(NpgsqlDataSource dataSource, GrantsStore store, V
                 return await InCycleAsync(cycleId, async (tx, cycle) =>
                 {
                     Refuse(cycle.VotingClosedAt is not null || cycle.ClosedAt is not null, $"Cycle {cycleId}'s vote has closed; it cannot open again.");
-                    return await StampAsync(tx, cycle, "voting_opened_at", cycle.VotingOpenedAt, new VotingOpened(cycle.Id, cycle.ProgramId));
+                    return await StampAsync(tx, cycle, "voting_opened_at", cycle.VotingOpenedAt, new VotingOpened(cycle.Id, cycle.ProgramId, cycle.ClosesAt));
                 }, ct);
             case CycleStep.CloseVoting:
                 var current = await store.GetCycleAsync(cycleId, ct);
@@ -38,8 +38,8 @@ public sealed class CycleSteps(NpgsqlDataSource dataSource, GrantsStore store, V
                 {
                     return current;
                 }
-                await counts.FinalAsync(cycleId, ct); // Voting takes no votes for the cycle from here
-                return await InCycleAsync(cycleId, CloseVotingAsync, ct);
+                var closed = await counts.FinalAsync(cycleId, ct); // Voting takes no votes for the cycle from here
+                return await InCycleAsync(cycleId, (tx, cycle) => CloseVotingAsync(tx, cycle, closed.ClosedAt), ct);
             case CycleStep.Close:
                 await CloseAsync(cycleId, ct);
                 return await store.GetCycleAsync(cycleId, ct);
@@ -59,7 +59,7 @@ public sealed class CycleSteps(NpgsqlDataSource dataSource, GrantsStore store, V
         {
             return;
         }
-        var tallies = await counts.FinalAsync(cycleId, ct);
+        var final = await counts.FinalAsync(cycleId, ct);
         await InCycleAsync(cycleId, async (tx, cycle) =>
         {
             if (cycle.ClosedAt is not null)
@@ -68,10 +68,10 @@ public sealed class CycleSteps(NpgsqlDataSource dataSource, GrantsStore store, V
             }
             if (cycle.VotingOpenedAt is not null)
             {
-                cycle = await CloseVotingAsync(tx, cycle);
+                cycle = await CloseVotingAsync(tx, cycle, final.ClosedAt);
             }
             cycle = await CloseSubmissionsAsync(tx, cycle);
-            await AwardAsync(tx, cycle, tallies);
+            await AwardAsync(tx, cycle, final.Tallies);
             return cycle;
         }, ct);
     }
@@ -88,19 +88,25 @@ public sealed class CycleSteps(NpgsqlDataSource dataSource, GrantsStore store, V
     private static Task<CycleRow> CloseSubmissionsAsync(NpgsqlTransaction tx, CycleRow cycle) =>
         StampAsync(tx, cycle, "submissions_closed_at", cycle.SubmissionsClosedAt, new SubmissionsClosed(cycle.Id, cycle.ProgramId));
 
-    /// <summary>Submissions never outlive the vote: closing the vote closes them too.</summary>
-    private static async Task<CycleRow> CloseVotingAsync(NpgsqlTransaction tx, CycleRow cycle) =>
-        await StampAsync(tx, await CloseSubmissionsAsync(tx, cycle), "voting_closed_at", cycle.VotingClosedAt, new VotingClosed(cycle.Id, cycle.ProgramId));
+    /// <summary>
+    /// Submissions never outlive the vote: closing the vote closes them too. The vote closed when
+    /// Voting says it did (at the deadline, when the close came late), so no counted vote is
+    /// later than the recorded close.
+    /// </summary>
+    private static async Task<CycleRow> CloseVotingAsync(NpgsqlTransaction tx, CycleRow cycle, DateTime closedAt) =>
+        await StampAsync(tx, await CloseSubmissionsAsync(tx, cycle), "voting_closed_at", cycle.VotingClosedAt,
+            new VotingClosed(cycle.Id, cycle.ProgramId) { OccurredAt = closedAt }, closedAt);
 
-    /// <summary>Records that a step happened now and enqueues its event, unless it happened already.</summary>
-    private static async Task<CycleRow> StampAsync(NpgsqlTransaction tx, CycleRow cycle, string column, DateTime? happenedAt, IntegrationEvent happened)
+    /// <summary>Records that a step happened (now, unless <paramref name="at"/> says when) and enqueues its event, unless it happened already.</summary>
+    private static async Task<CycleRow> StampAsync(
+        NpgsqlTransaction tx, CycleRow cycle, string column, DateTime? happenedAt, IntegrationEvent happened, DateTime? at = null)
     {
         if (happenedAt is not null)
         {
             return cycle;
         }
         var updated = await tx.Connection!.QuerySingleAsync<CycleRow>(
-            $"UPDATE cycles SET {column} = now() WHERE id = @Id RETURNING {GrantsStore.CycleColumns}", new { cycle.Id }, tx);
+            $"UPDATE cycles SET {column} = COALESCE(@at::timestamptz, now()) WHERE id = @Id RETURNING {GrantsStore.CycleColumns}", new { cycle.Id, at }, tx);
         await tx.EnqueueAsync(happened);
         return updated;
     }

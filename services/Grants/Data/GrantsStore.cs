@@ -77,7 +77,7 @@ public sealed class GrantsStore(NpgsqlDataSource dataSource)
         await tx.EnqueueAsync(new CycleOpened(cycle.Id, programId, terms.Name, terms.Tiers, terms.SubmissionCap));
         if (cycle.VotingOpenedAt is not null)
         {
-            await tx.EnqueueAsync(new VotingOpened(cycle.Id, programId));
+            await tx.EnqueueAsync(new VotingOpened(cycle.Id, programId, cycle.ClosesAt));
         }
         return cycle;
     }

@@ -68,8 +68,9 @@ public static class WinnerSelection
     /// <summary>The cycle's default pot for greedy selection: what its tiers would pay.</summary>
     public static long PotOf(IReadOnlyList<TierTerms> tiers) => tiers.Sum(t => t.AmountMinor * t.Slots);
 
+    /// <summary>The leaderboards' order (see <see cref="StandingOrder"/>), so the board and the awards agree.</summary>
     private static IOrderedEnumerable<Tally> Ranked(IEnumerable<Tally> tallies) =>
-        tallies.OrderByDescending(t => t.Votes).ThenBy(t => t.LastVoteAt).ThenBy(t => t.IdeaId);
+        StandingOrder.Ranked(tallies, t => t.Votes, t => t.LastVoteAt, t => t.IdeaId);
 
     private static (List<Tally> Eligible, List<Placement> Skipped) Skip(IReadOnlyList<TierTerms> tiers, IEnumerable<Tally> tallies)
     {

@@ -4,18 +4,22 @@ using Grpc.Core;
 
 namespace ConductorMesh.Grants.Grpc;
 
+/// <summary>When Voting closed a cycle's vote, and the final counts it closed with.</summary>
+public sealed record FinalCount(DateTime ClosedAt, IReadOnlyList<Tally> Tallies);
+
 /// <summary>
 /// Asks Voting to close a cycle's vote and give its final counts, from PostgreSQL. Voting
 /// answers the same counts however often it is asked, so a retried close is safe.
 /// </summary>
 public sealed class VotingCounts(VotingApi.VotingApiClient voting, ILogger<VotingCounts> logger)
 {
-    public async Task<IReadOnlyList<Tally>> FinalAsync(Guid cycleId, CancellationToken ct)
+    public async Task<FinalCount> FinalAsync(Guid cycleId, CancellationToken ct)
     {
         try
         {
             var final = await voting.FinalizeCycleAsync(new FinalizeCycleRequest { CycleId = cycleId.ToString() }, cancellationToken: ct);
-            return final.Tallies.Select(t => new Tally(Guid.Parse(t.IdeaId), t.Tier, t.Votes, t.LastVoteAt.ToDateTime(), t.Withdrawn)).ToList();
+            return new FinalCount(final.ClosedAt.ToDateTime(),
+                final.Tallies.Select(t => new Tally(Guid.Parse(t.IdeaId), t.Tier, t.Votes, t.LastVoteAt.ToDateTime(), t.Withdrawn)).ToList());
         }
         catch (RpcException e) when (e.StatusCode is not StatusCode.Cancelled)
         {

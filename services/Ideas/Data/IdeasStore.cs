@@ -108,16 +108,17 @@ public sealed class IdeasStore(NpgsqlDataSource dataSource)
         }, ct);
 
     /// <summary>
-    /// The author takes the idea back. <paramref name="voteClosed"/> is Grants' word on the idea's
-    /// cycle, asked before the transaction so no row stays locked across a call to another service.
+    /// The author takes the idea back. An idea in the vote leaves it first (<paramref name="leaveVote"/>,
+    /// which refuses once the vote has closed), while this transaction holds the idea's row: an
+    /// approval racing the withdrawal cannot slip between the two.
     /// </summary>
-    public Task<IdeaRow> WithdrawAsync(Guid id, string member, string reason, bool voteClosed, CancellationToken ct) =>
+    public Task<IdeaRow> WithdrawAsync(Guid id, string member, string reason, Func<IdeaRow, Task> leaveVote, CancellationToken ct) =>
         ChangeAsync(id, async (tx, idea) =>
         {
             EnsureAuthor(idea, member, "withdraw");
-            if (idea.Status == IdeaState.Approved && voteClosed)
+            if (idea.Status == IdeaState.Approved)
             {
-                throw Check.Precondition($"The vote of cycle {idea.CycleId} has closed; idea {id} can no longer be withdrawn.");
+                await leaveVote(idea);
             }
             return await MoveAsync(tx, idea, IdeaState.Withdrawn, member, reason,
                 i => idea.Status == IdeaState.Draft ? null : new IdeaWithdrawn(i.Id, i.CycleId, i.ProgramId, member, reason, idea.Status));

@@ -5,11 +5,13 @@ using ConductorMesh.Ideas.Domain;
 using ConductorMesh.Ideas.V1;
 using ConductorMesh.ServiceDefaults.Auth;
 using ConductorMesh.ServiceDefaults.Grpc;
+using ConductorMesh.Voting.V1;
 using Grpc.Core;
 
 namespace ConductorMesh.Ideas.Grpc;
 
-public sealed class IdeasService(IdeasStore store, GrantsApi.GrantsApiClient grants, CallerAccess caller) : IdeasApi.IdeasApiBase
+public sealed class IdeasService(IdeasStore store, GrantsApi.GrantsApiClient grants, VotingApi.VotingApiClient voting, CallerAccess caller)
+    : IdeasApi.IdeasApiBase
 {
     public override async Task<Idea> SubmitIdea(SubmitIdeaRequest request, ServerCallContext context)
     {
@@ -56,10 +58,7 @@ public sealed class IdeasService(IdeasStore store, GrantsApi.GrantsApiClient gra
         var id = Check.Id(request.IdeaId, "idea_id");
         var member = Check.Text(request.MemberId, "member_id", 64);
         var reason = Check.OptionalText(request.Reason, "reason", 500);
-        // Only an idea in the vote depends on whether the vote closed: ask Grants for those alone.
-        var idea = await store.GetAsync(id, context.CancellationToken);
-        var voteClosed = idea.Status == IdeaState.Approved && (await CycleAsync(idea.CycleId, context)) is { VotingClosedAt: not null } or { Phase: CyclePhase.Closed };
-        return (await store.WithdrawAsync(id, member, reason, voteClosed, context.CancellationToken)).ToProto();
+        return (await store.WithdrawAsync(id, member, reason, idea => LeaveVoteAsync(idea, context), context.CancellationToken)).ToProto();
     }
 
     public override async Task<Idea> GetIdea(GetIdeaRequest request, ServerCallContext context) =>
@@ -158,6 +157,21 @@ public sealed class IdeasService(IdeasStore store, GrantsApi.GrantsApiClient gra
             throw Check.Precondition($"Cycle {cycleId} has no tier '{tierName}'; its tiers are {string.Join(", ", cycle.Tiers.Select(t => t.Name))}.");
         }
         return new CycleTerms(cycleId, Guid.Parse(cycle.ProgramId), cycle.SubmissionCap, cycle.NextCycleOpensAt?.ToDateTime());
+    }
+
+    /// <summary>
+    /// Takes an approved idea out of the vote before the withdrawal is recorded and answered, so no
+    /// vote for it is accepted once WithdrawIdea has answered. Voting refuses once the cycle's vote
+    /// has closed (its tally is final): that refusal is the partner's answer.
+    /// </summary>
+    private async Task LeaveVoteAsync(IdeaRow idea, ServerCallContext context)
+    {
+        var request = new WithdrawFromVoteRequest
+        {
+            IdeaId = idea.Id.ToString(), CycleId = idea.CycleId.ToString(), Tier = idea.Tier, Category = System.Enum.Parse<Category>(idea.Category),
+        };
+        await Downstream.AskAsync(() => voting.WithdrawFromVoteAsync(request, deadline: DateTime.UtcNow.AddSeconds(10)).ResponseAsync,
+            $"No cycle has id {idea.CycleId}.", $"the withdrawal of idea {idea.Id} with Voting", StatusCode.FailedPrecondition);
     }
 
     private Task<Cycle> CycleAsync(Guid cycleId, ServerCallContext context) =>

@@ -18,7 +18,7 @@ public sealed class BallotDirectory(NpgsqlDataSource dataSource, IdeasApi.IdeasA
     private const string IdeaSql =
         """
         SELECT b.idea_id, b.cycle_id, b.tier, b.category, b.withdrawn_at, c.closed_at, p.program_id, p.time_zone, p.daily_allowance, p.hide_standings,
-               c.voting_opened_at
+               c.voting_opened_at, c.closes_at
         FROM ballot_ideas b JOIN ballot_cycles c ON c.cycle_id = b.cycle_id JOIN ballot_programs p ON p.program_id = c.program_id
         """;
 
@@ -58,10 +58,21 @@ public sealed class BallotDirectory(NpgsqlDataSource dataSource, IdeasApi.IdeasA
         return await connection.QuerySingleOrDefaultAsync<BallotIdea>($"{IdeaSql} WHERE b.idea_id = @ideaId", new { ideaId });
     }
 
-    /// <summary>The ballot rows of these ideas, locked in share mode for the caller's transaction.</summary>
-    public static async Task<Dictionary<Guid, BallotIdea>> LockIdeasAsync(NpgsqlTransaction tx, Guid[] ideaIds) =>
-        (await tx.Connection!.QueryAsync<BallotIdea>($"{IdeaSql} WHERE b.idea_id = ANY(@ideaIds) FOR SHARE OF b, c", new { ideaIds }, tx))
-            .ToDictionary(i => i.IdeaId);
+    /// <summary>
+    /// The ballot rows of these ideas, locked in share mode for the caller's transaction, and the
+    /// database's clock read once the locks are held: the time the rules judge by and the votes
+    /// are recorded at. A close waits for these locks, so no vote judged before the deadline can
+    /// commit after the close has counted.
+    /// </summary>
+    public static async Task<(DateTime Now, Dictionary<Guid, BallotIdea> Ideas)> LockIdeasAsync(NpgsqlTransaction tx, Guid[] ideaIds, bool forUpdate = false)
+    {
+        // A withdrawal takes the idea's row for update: it waits for the votes holding it, and they for it.
+        var locks = forUpdate ? "FOR UPDATE OF b FOR SHARE OF c" : "FOR SHARE OF b, c";
+        using var read = await tx.Connection!.QueryMultipleAsync(
+            $"{IdeaSql} WHERE b.idea_id = ANY(@ideaIds) {locks}; SELECT clock_timestamp();", new { ideaIds }, tx);
+        var ideas = (await read.ReadAsync<BallotIdea>()).ToDictionary(i => i.IdeaId);
+        return (await read.ReadSingleAsync<DateTime>(), ideas);
+    }
 
     public async Task AddIdeaAsync(Guid ideaId, Guid cycleId, string tier, string category, CancellationToken ct)
     {
@@ -84,8 +95,11 @@ public sealed class BallotDirectory(NpgsqlDataSource dataSource, IdeasApi.IdeasA
             $"No cycle has id {cycleId}.", $"cycle {cycleId}");
         var program = await ProgramAsync(Guid.Parse(cycle.ProgramId), ct);
         await connection.ExecuteAsync(
-            "INSERT INTO ballot_cycles (cycle_id, program_id, voting_opened_at) VALUES (@cycleId, @ProgramId, @openedAt) ON CONFLICT DO NOTHING",
-            new { cycleId, program.ProgramId, openedAt = cycle.VotingOpenedAt?.ToDateTime() });
+            """
+            INSERT INTO ballot_cycles (cycle_id, program_id, voting_opened_at, closes_at) VALUES (@cycleId, @ProgramId, @openedAt, @closesAt)
+            ON CONFLICT DO NOTHING
+            """,
+            new { cycleId, program.ProgramId, openedAt = cycle.VotingOpenedAt?.ToDateTime(), closesAt = cycle.ClosesAt?.ToDateTime() });
         return program.ProgramId;
     }
 
@@ -104,16 +118,22 @@ public sealed class BallotDirectory(NpgsqlDataSource dataSource, IdeasApi.IdeasA
             $"No cycle has id {cycleId}.", $"cycle {cycleId}");
         if (cycle.VotingOpenedAt is { } opened)
         {
-            await VotingOpenedAsync(cycleId, opened.ToDateTime(), ct);
+            await VotingOpenedAsync(cycleId, opened.ToDateTime(), cycle.ClosesAt?.ToDateTime(), ct);
         }
     }
 
-    /// <summary>Records that a cycle's vote opened (from VotingOpened or Grants' answer); the first time wins.</summary>
-    public async Task VotingOpenedAsync(Guid cycleId, DateTime openedAt, CancellationToken ct)
+    /// <summary>
+    /// Records that a cycle's vote opened (from VotingOpened or Grants' answer), the first time
+    /// winning, and its deadline, which no longer changes once the vote is open.
+    /// </summary>
+    public async Task VotingOpenedAsync(Guid cycleId, DateTime openedAt, DateTime? closesAt, CancellationToken ct)
     {
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         await connection.ExecuteAsync(
-            "UPDATE ballot_cycles SET voting_opened_at = COALESCE(voting_opened_at, @openedAt) WHERE cycle_id = @cycleId", new { cycleId, openedAt });
+            """
+            UPDATE ballot_cycles SET voting_opened_at = COALESCE(voting_opened_at, @openedAt), closes_at = COALESCE(@closesAt, closes_at)
+            WHERE cycle_id = @cycleId
+            """, new { cycleId, openedAt, closesAt });
     }
 
     /// <summary>A cycle's program rules and when its vote closed (null while open): one query once the cycle is known.</summary>

@@ -2,10 +2,22 @@ using Grpc.Core;
 
 namespace ConductorMesh.Voting.Data;
 
-/// <summary>An idea in the vote, with its cycle's state and its program's rules.</summary>
+/// <summary>
+/// An idea in the vote, with its cycle's state and its program's rules. <see cref="ClosesAt"/> is
+/// the vote's deadline, <see cref="ClosedAt"/> when the close was recorded (at the deadline or
+/// before it, when an operator closed early).
+/// </summary>
 public sealed record BallotIdea(
     Guid IdeaId, Guid CycleId, string Tier, string Category, DateTime? WithdrawnAt, DateTime? ClosedAt, Guid ProgramId, string TimeZone,
-    int DailyAllowance, bool HideStandings, DateTime? VotingOpenedAt);
+    int DailyAllowance, bool HideStandings, DateTime? VotingOpenedAt, DateTime? ClosesAt)
+{
+    /// <summary>Whether the vote has closed at <paramref name="now"/>, by the record or by the clock; answers when.</summary>
+    public bool ClosedBy(DateTime now, out DateTime closedAt)
+    {
+        closedAt = ClosedAt ?? ClosesAt ?? default;
+        return ClosedAt is not null || (ClosesAt is { } deadline && now >= deadline);
+    }
+}
 
 public sealed record ProgramRules(Guid ProgramId, string TimeZone, int DailyAllowance, bool HideStandings);
 

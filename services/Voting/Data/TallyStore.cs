@@ -22,7 +22,7 @@ public sealed class TallyStore(
 {
     private sealed record Taken(Guid IdeaId, Guid CycleId, DateTime CastAt, string? VoterId);
 
-    private sealed record Counted(Guid IdeaId, Guid CycleId, long Votes, string Tier, string Category, bool Withdrawn);
+    private sealed record Counted(Guid IdeaId, Guid CycleId, long Votes, DateTime LastVoteAt, string Tier, string Category, bool Withdrawn);
 
     /// <summary>Leaderboards may miss writes made while Redis was away: the next step rebuilds them all.</summary>
     private bool redisBehind = true;
@@ -94,7 +94,7 @@ public sealed class TallyStore(
                 await tx.CommitAsync(ct);
                 return new TallyStep(true, changed);
             }
-            await leaderboards.SetAsync(counted.Where(c => !c.Withdrawn).Select(c => new BoardEntry(c.IdeaId, c.CycleId, c.Tier, c.Category, c.Votes)).ToList());
+            await leaderboards.SetAsync(counted.Where(c => !c.Withdrawn).Select(c => new BoardEntry(c.IdeaId, c.CycleId, c.Tier, c.Category, c.Votes, c.LastVoteAt)).ToList());
             var rebuilt = await RebuildBoardsAsync(tx, rebuildAll ? null : requests.Select(r => r.CycleId!.Value).Distinct().ToArray());
             changed.UnionWith(rebuilt.Cycles);
             await connection.ExecuteAsync("UPDATE leaderboard_rebuilds SET done_at = now(), cycles = @Count, ideas = @Ideas WHERE id = ANY(@ids)",
@@ -128,8 +128,8 @@ public sealed class TallyStore(
             WITH c AS (
                 INSERT INTO idea_counts AS c (idea_id, cycle_id, votes, last_vote_at) SELECT * FROM unnest(@ideas, @cycles, @news, @lasts)
                 ON CONFLICT (idea_id) DO UPDATE SET votes = c.votes + excluded.votes, last_vote_at = greatest(c.last_vote_at, excluded.last_vote_at)
-                RETURNING idea_id, cycle_id, votes)
-            SELECT c.idea_id, c.cycle_id, c.votes, b.tier, b.category, b.withdrawn_at IS NOT NULL AS withdrawn
+                RETURNING idea_id, cycle_id, votes, last_vote_at)
+            SELECT c.idea_id, c.cycle_id, c.votes, c.last_vote_at, b.tier, b.category, b.withdrawn_at IS NOT NULL AS withdrawn
             FROM c JOIN ballot_ideas b ON b.idea_id = c.idea_id
             """,
             new
@@ -156,7 +156,11 @@ public sealed class TallyStore(
         return counted.Values.ToList();
     }
 
-    /// <summary>Rebuilds the boards of these cycles (null: every cycle) from the vote log in this transaction's snapshot.</summary>
+    /// <summary>
+    /// Rebuilds the boards of these cycles (null: every cycle) from the vote log in this
+    /// transaction's snapshot. Open cycles only: a closed cycle's board is read from its final
+    /// tallies, so its Redis boards are never needed again.
+    /// </summary>
     private async Task<(IReadOnlyList<Guid> Cycles, int Ideas)> RebuildBoardsAsync(NpgsqlTransaction tx, Guid[]? cycles)
     {
         if (cycles is { Length: 0 })
@@ -164,14 +168,18 @@ public sealed class TallyStore(
             return ([], 0);
         }
         // Every idea of the ballot, so boards left empty are removed; a withdrawn idea counts no votes there.
-        var ballot = (await tx.Connection!.QueryAsync<BoardEntry>(
+        const string Counted = $"b.withdrawn_at IS NULL AND {VoteReviews.CountedSql}";
+        using var read = await tx.Connection!.QueryMultipleAsync(
             $"""
-            SELECT b.idea_id, b.cycle_id, b.tier, b.category, count(v.id) FILTER (WHERE b.withdrawn_at IS NULL AND {VoteReviews.CountedSql}) AS votes
-            FROM ballot_ideas b LEFT JOIN votes v ON v.idea_id = b.idea_id
-            WHERE @cycles::uuid[] IS NULL OR b.cycle_id = ANY(@cycles)
+            SELECT cycle_id FROM ballot_cycles WHERE closed_at IS NULL AND (@cycles::uuid[] IS NULL OR cycle_id = ANY(@cycles));
+            SELECT b.idea_id, b.cycle_id, b.tier, b.category, count(v.id) FILTER (WHERE {Counted}) AS votes,
+                   COALESCE(max(v.cast_at) FILTER (WHERE {Counted}), 'epoch') AS last_vote_at
+            FROM ballot_ideas b JOIN ballot_cycles c ON c.cycle_id = b.cycle_id LEFT JOIN votes v ON v.idea_id = b.idea_id
+            WHERE c.closed_at IS NULL AND (@cycles::uuid[] IS NULL OR b.cycle_id = ANY(@cycles))
             GROUP BY b.idea_id
-            """, new { cycles }, tx)).AsList();
-        var rebuilt = ballot.Select(i => i.CycleId).Union(cycles ?? []).Distinct().ToList();
+            """, new { cycles }, tx);
+        var rebuilt = (await read.ReadAsync<Guid>()).AsList();
+        var ballot = (await read.ReadAsync<BoardEntry>()).AsList();
         foreach (var cycle in rebuilt)
         {
             await leaderboards.ReplaceAsync(cycle, ballot.Where(i => i.CycleId == cycle).ToList());

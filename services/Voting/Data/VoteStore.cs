@@ -1,3 +1,4 @@
+using ConductorMesh.Contracts;
 using ConductorMesh.ServiceDefaults.Grpc;
 using ConductorMesh.Voting.Domain;
 using ConductorMesh.Voting.V1;
@@ -43,8 +44,7 @@ public sealed class VoteStore(NpgsqlDataSource dataSource, IOptions<VotingRules>
     {
         var rules = options.Value;
         var connection = tx.Connection!;
-        var now = DateTime.UtcNow;
-        var ideas = await BallotDirectory.LockIdeasAsync(tx, batch.Select(v => v.IdeaId).Distinct().ToArray());
+        var (now, ideas) = await BallotDirectory.LockIdeasAsync(tx, batch.Select(v => v.IdeaId).Distinct().ToArray());
         var zones = ideas.Values.Select(i => i.TimeZone).Distinct().ToDictionary(z => z, VotingDay.Zone);
         AllowanceKey? KeyOf(NewVote v) => ideas.TryGetValue(v.IdeaId, out var i) ? new(v.VoterId, i.ProgramId, VotingDay.Today(now, zones[i.TimeZone])) : null;
 
@@ -112,7 +112,7 @@ public sealed class VoteStore(NpgsqlDataSource dataSource, IOptions<VotingRules>
             {
                 results[n] = VoteResult.Refused(StatusCode.FailedPrecondition, $"Idea {vote.IdeaId} was withdrawn by its author and takes no votes.");
             }
-            else if (idea.ClosedAt is { } closedAt)
+            else if (idea.ClosedBy(now, out var closedAt))
             {
                 results[n] = VoteResult.Refused(StatusCode.FailedPrecondition, $"Voting for cycle {idea.CycleId} closed at {closedAt:u}.");
             }
@@ -147,32 +147,29 @@ public sealed class VoteStore(NpgsqlDataSource dataSource, IOptions<VotingRules>
         }
         if (accepted.Count > 0)
         {
-            var castAt = await RecordAsync(tx, accepted.Select(a => (a.Id, a.Vote, a.Idea, a.Key.Day, a.Held)).ToList(),
+            await RecordAsync(tx, now, accepted.Select(a => (a.Id, a.Vote, a.Idea, a.Key.Day, a.Held)).ToList(),
                 accepted.Select(a => a.Key).Distinct().Select(k => (k, used[k])).ToList());
-            foreach (var a in accepted)
-            {
-                results[a.Index] = results[a.Index]! with { CastAt = castAt[a.Id] };
-            }
         }
         return results!;
     }
 
-    /// <summary>Inserts the accepted votes, queues those not held for the tally and stores the allowances used; answers each vote's time.</summary>
-    private static async Task<Dictionary<Guid, DateTime>> RecordAsync(
-        NpgsqlTransaction tx, IReadOnlyList<(Guid Id, NewVote Vote, BallotIdea Idea, DateOnly Day, bool Held)> votes, IReadOnlyList<(AllowanceKey Key, int Used)> allowances)
+    /// <summary>Inserts the accepted votes, cast at <paramref name="castAt"/> (the time they were judged by), queues those not held for the tally and stores the allowances used.</summary>
+    private static async Task RecordAsync(
+        NpgsqlTransaction tx, DateTime castAt, IReadOnlyList<(Guid Id, NewVote Vote, BallotIdea Idea, DateOnly Day, bool Held)> votes,
+        IReadOnlyList<(AllowanceKey Key, int Used)> allowances)
     {
         var connection = tx.Connection!;
-        var castAt = await connection.QueryAsync<(Guid Id, DateTime CastAt)>(
+        await connection.ExecuteAsync(
             """
             WITH inserted AS (
-                INSERT INTO votes (id, idea_id, cycle_id, program_id, voter_id, vote_day, channel, idempotency_key, review)
-                SELECT * FROM unnest(@ids, @ideaIds, @cycleIds, @programIds, @voters, @days, @channels, @keys, @reviews)
-                RETURNING id, idea_id, cycle_id, cast_at, voter_id, review),
-            queued AS (INSERT INTO untallied_votes (idea_id, cycle_id, cast_at, voter_id) SELECT idea_id, cycle_id, cast_at, voter_id FROM inserted WHERE review = 'none')
-            SELECT id, cast_at FROM inserted
+                INSERT INTO votes (id, idea_id, cycle_id, program_id, voter_id, vote_day, channel, idempotency_key, review, cast_at)
+                SELECT *, @castAt FROM unnest(@ids, @ideaIds, @cycleIds, @programIds, @voters, @days, @channels, @keys, @reviews)
+                RETURNING idea_id, cycle_id, cast_at, voter_id, review)
+            INSERT INTO untallied_votes (idea_id, cycle_id, cast_at, voter_id) SELECT idea_id, cycle_id, cast_at, voter_id FROM inserted WHERE review = 'none'
             """,
             new
             {
+                castAt,
                 ids = votes.Select(v => v.Id).ToArray(),
                 ideaIds = votes.Select(v => v.Vote.IdeaId).ToArray(),
                 cycleIds = votes.Select(v => v.Idea.CycleId).ToArray(),
@@ -195,7 +192,6 @@ public sealed class VoteStore(NpgsqlDataSource dataSource, IOptions<VotingRules>
                 days = allowances.Select(c => c.Key.Day).ToArray(),
                 used = allowances.Select(c => c.Used).ToArray(),
             }, tx);
-        return castAt.ToDictionary(c => c.Id, c => c.CastAt);
     }
 
     /// <summary>Votes a voter has used today in a program.</summary>
@@ -208,25 +204,89 @@ public sealed class VoteStore(NpgsqlDataSource dataSource, IOptions<VotingRules>
     }
 
     /// <summary>
-    /// Closes the cycle's vote and counts it, in one transaction. Taking the cycle row for update
-    /// waits for votes in flight, so every vote acknowledged before the close is counted and
-    /// none after it is.
+    /// Closes the cycle's vote and counts it, in one transaction, once: the final counts are
+    /// stored in the standing order and answered unchanged from then on. Taking the cycle row for
+    /// update waits for the votes in flight, so every vote acknowledged before the close is
+    /// counted and none after it is. The close is recorded at the deadline, or now if that is
+    /// earlier (an operator's early close), so no counted vote is later than the recorded close.
     /// </summary>
     public async Task<(DateTime ClosedAt, IReadOnlyList<TallyRow> Tallies)> FinalizeAsync(Guid cycleId, CancellationToken ct)
     {
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         await using var tx = await connection.BeginTransactionAsync(ct);
-        var closedAt = await connection.QuerySingleAsync<DateTime>(
-            "UPDATE ballot_cycles SET closed_at = COALESCE(closed_at, now()) WHERE cycle_id = @cycleId RETURNING closed_at", new { cycleId }, tx);
-        var tallies = await connection.QueryAsync<TallyRow>(
+        DateTime closedAt;
+        List<TallyRow> final;
+        using (var close = await connection.QueryMultipleAsync(
             $"""
-            SELECT v.idea_id, b.tier, b.category, count(*) AS votes, max(v.cast_at) AS last_vote_at, b.withdrawn_at IS NOT NULL AS withdrawn
-            FROM votes v JOIN ballot_ideas b ON b.idea_id = v.idea_id
-            WHERE v.cycle_id = @cycleId AND {VoteReviews.CountedSql}
-            GROUP BY v.idea_id, b.tier, b.category, b.withdrawn_at
-            ORDER BY votes DESC, last_vote_at, v.idea_id
-            """, new { cycleId }, tx);
+            SELECT 1 FROM ballot_cycles WHERE cycle_id = @cycleId FOR UPDATE;
+            UPDATE ballot_cycles SET closed_at = COALESCE(closed_at, LEAST(closes_at, clock_timestamp())) WHERE cycle_id = @cycleId RETURNING closed_at;
+            SELECT {FinalColumns} FROM final_tallies WHERE cycle_id = @cycleId ORDER BY position;
+            """, new { cycleId }, tx))
+        {
+            await close.ReadAsync();
+            closedAt = await close.ReadSingleAsync<DateTime>();
+            final = (await close.ReadAsync<TallyRow>()).AsList();
+        }
+        if (final.Count == 0)
+        {
+            var counted = await connection.QueryAsync<TallyRow>(
+                $"""
+                SELECT v.idea_id, b.tier, b.category, count(*) AS votes, max(v.cast_at) AS last_vote_at, b.withdrawn_at IS NOT NULL AS withdrawn
+                FROM votes v JOIN ballot_ideas b ON b.idea_id = v.idea_id
+                WHERE v.cycle_id = @cycleId AND {VoteReviews.CountedSql}
+                GROUP BY v.idea_id, b.tier, b.category, b.withdrawn_at
+                """, new { cycleId }, tx);
+            final = StandingOrder.Ranked(counted, t => t.Votes, t => t.LastVoteAt, t => t.IdeaId).ToList();
+            await connection.ExecuteAsync(
+                """
+                INSERT INTO final_tallies (cycle_id, idea_id, position, tier, category, votes, last_vote_at, withdrawn)
+                SELECT @cycleId, * FROM unnest(@ideas, @positions, @tiers, @categories, @votes, @lasts, @withdrawn)
+                """,
+                new
+                {
+                    cycleId,
+                    ideas = final.Select(t => t.IdeaId).ToArray(),
+                    positions = Enumerable.Range(1, final.Count).ToArray(),
+                    tiers = final.Select(t => t.Tier).ToArray(),
+                    categories = final.Select(t => t.Category).ToArray(),
+                    votes = final.Select(t => t.Votes).ToArray(),
+                    lasts = final.Select(t => t.LastVoteAt).ToArray(),
+                    withdrawn = final.Select(t => t.Withdrawn).ToArray(),
+                }, tx);
+        }
         await tx.CommitAsync(ct);
-        return (closedAt, tallies.AsList());
+        return (closedAt, final);
+    }
+
+    private const string FinalColumns = "idea_id, tier, category, votes, last_vote_at, withdrawn";
+
+    /// <summary>
+    /// Takes an idea out of the vote as its author withdraws it (asked by Ideas before it
+    /// answers): votes after this are refused. Votes in flight hold the idea's row in share mode,
+    /// so they commit first. Refused once the vote has closed, so a final tally never changes.
+    /// Answers when the idea was withdrawn (the first time, for a repeated call).
+    /// </summary>
+    public async Task<DateTime> WithdrawAsync(Guid ideaId, Guid cycleId, string tier, string category, CancellationToken ct)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        await using var tx = await connection.BeginTransactionAsync(ct);
+        // Approved a moment ago, the idea may not be on the ballot yet: its IdeaApproved comes later and changes nothing.
+        await connection.ExecuteAsync(
+            "INSERT INTO ballot_ideas (idea_id, cycle_id, tier, category) VALUES (@ideaId, @cycleId, @tier, @category) ON CONFLICT DO NOTHING",
+            new { ideaId, cycleId, tier, category }, tx);
+        var (now, ideas) = await BallotDirectory.LockIdeasAsync(tx, [ideaId], forUpdate: true);
+        var idea = ideas[ideaId];
+        if (idea.WithdrawnAt is { } withdrawnAt)
+        {
+            return withdrawnAt;
+        }
+        if (idea.ClosedBy(now, out var closedAt))
+        {
+            throw Check.Precondition($"The vote of cycle {idea.CycleId} closed at {closedAt:u}; idea {ideaId} can no longer be withdrawn.");
+        }
+        await connection.ExecuteAsync("UPDATE ballot_ideas SET withdrawn_at = @now WHERE idea_id = @ideaId", new { ideaId, now }, tx);
+        await TallyStore.RequestRebuildAsync(tx, idea.CycleId);
+        await tx.CommitAsync(ct);
+        return now;
     }
 }

@@ -1,14 +1,19 @@
+using ConductorMesh.Contracts;
 using StackExchange.Redis;
 
 namespace ConductorMesh.Voting.Domain;
 
-/// <summary>An idea's place on the leaderboards of its cycle.</summary>
-public sealed record BoardEntry(Guid IdeaId, Guid CycleId, string Tier, string Category, long Votes);
+/// <summary>An idea's place on the leaderboards of its cycle: its votes, and when the last of them came (which breaks ties).</summary>
+public sealed record BoardEntry(Guid IdeaId, Guid CycleId, string Tier, string Category, long Votes, DateTime LastVoteAt)
+{
+    public double Score => StandingOrder.Score(Votes, LastVoteAt);
+}
 
 /// <summary>
 /// Live standings in Redis sorted sets: per cycle, per cycle and tier, per cycle and category.
 /// They are a projection of the vote log written only by the tally (absolute counts, never
-/// increments), so a rebuild from PostgreSQL puts them back exactly.
+/// increments), so a rebuild from PostgreSQL puts them back exactly. Scores carry the tie rule
+/// of <see cref="StandingOrder"/>, so the boards rank as the awards do.
 /// </summary>
 public sealed class Leaderboards(IConnectionMultiplexer redis)
 {
@@ -29,7 +34,7 @@ public sealed class Leaderboards(IConnectionMultiplexer redis)
     public async Task SetAsync(IReadOnlyCollection<BoardEntry> entries)
     {
         var batch = redis.GetDatabase().CreateBatch();
-        var writes = entries.SelectMany(e => KeysOf(e).Select(k => batch.SortedSetAddAsync(k, e.IdeaId.ToString(), e.Votes))).ToList<Task>();
+        var writes = entries.SelectMany(e => KeysOf(e).Select(k => batch.SortedSetAddAsync(k, e.IdeaId.ToString(), e.Score))).ToList<Task>();
         batch.Execute();
         await Task.WhenAll(writes);
     }
@@ -45,7 +50,7 @@ public sealed class Leaderboards(IConnectionMultiplexer redis)
         var boards = ballot.Where(e => e.Votes > 0).SelectMany(e => KeysOf(e).Select(k => (Key: k, Entry: e))).ToLookup(x => x.Key, x => x.Entry);
         foreach (var key in ballot.SelectMany(KeysOf).Append(Key(cycleId)).Distinct())
         {
-            var members = boards[key].Select(e => new SortedSetEntry(e.IdeaId.ToString(), e.Votes)).ToArray();
+            var members = boards[key].Select(e => new SortedSetEntry(e.IdeaId.ToString(), e.Score)).ToArray();
             if (members.Length == 0)
             {
                 await db.KeyDeleteAsync(key);
@@ -66,7 +71,7 @@ public sealed class Leaderboards(IConnectionMultiplexer redis)
         var db = redis.GetDatabase();
         var entries = db.SortedSetRangeByRankWithScoresAsync(key, offset, offset + count - 1, Order.Descending);
         var size = db.SortedSetLengthAsync(key);
-        return ((await entries).Select(e => (Guid.Parse(e.Element.ToString()), (long)e.Score)).ToList(), await size);
+        return ((await entries).Select(e => (Guid.Parse(e.Element.ToString()), StandingOrder.Votes(e.Score))).ToList(), await size);
     }
 
     /// <summary>The idea's votes and its 1-based rank on each of the boards; 0 when it is not on them.</summary>
@@ -79,6 +84,6 @@ public sealed class Leaderboards(IConnectionMultiplexer redis)
         var ranks = new[] { Key(cycleId), Key(cycleId, tier: tier), Key(cycleId, category: category) }
             .Select(key => db.SortedSetRankAsync(key, member, Order.Descending)).ToArray();
         int Place(long? rank) => rank is { } r ? (int)r + 1 : 0;
-        return ((long)(await votes ?? 0), Place(await ranks[0]), Place(await ranks[1]), Place(await ranks[2]));
+        return (StandingOrder.Votes(await votes ?? 0), Place(await ranks[0]), Place(await ranks[1]), Place(await ranks[2]));
     }
 }

@@ -6,16 +6,16 @@ using Npgsql;
 
 namespace ConductorMesh.Voting.Events;
 
-/// <summary>A cycle's vote opened: its approved ideas take votes. Recording it twice changes nothing.</summary>
+/// <summary>A cycle's vote opened: its approved ideas take votes until its deadline. Recording it twice changes nothing.</summary>
 public sealed class VotingOpenedConsumer(BallotDirectory directory) : IConsumer<VotingOpened>
 {
     public Task Consume(ConsumeContext<VotingOpened> context) =>
-        directory.VotingOpenedAsync(context.Message.CycleId, context.Message.OccurredAt.UtcDateTime, context.CancellationToken);
+        directory.VotingOpenedAsync(context.Message.CycleId, context.Message.OccurredAt.UtcDateTime, context.Message.ClosesAt?.UtcDateTime, context.CancellationToken);
 }
 
 /// <summary>
 /// A cycle's vote closed. Grants closes it here first (FinalizeCycle) and publishes this after,
-/// so this is a second guard: the earliest close wins.
+/// with the close Voting recorded, so this is a second guard: the earliest close wins.
 /// </summary>
 public sealed class VotingClosedConsumer(NpgsqlDataSource dataSource) : IConsumer<VotingClosed>
 {

@@ -18,8 +18,8 @@ public static class VoteFields
     }
 }
 
-/// <summary>A checked leaderboard request: which board, and which page of it.</summary>
-public sealed record BoardFields(Guid CycleId, string Key, int Offset, int Size)
+/// <summary>A checked leaderboard request: which board (all, one tier or one category), and which page of it.</summary>
+public sealed record BoardFields(Guid CycleId, string? Tier, string? Category, int Offset, int Size)
 {
     public static BoardFields Checked(GetLeaderboardRequest request)
     {
@@ -36,6 +36,9 @@ public sealed record BoardFields(Guid CycleId, string Key, int Offset, int Size)
         {
             throw Check.Invalid("category", "give a tier or a category, not both");
         }
-        return new BoardFields(cycleId, Leaderboards.Key(cycleId, tier.Length == 0 ? null : tier, category), PageToken.DecodeOffset(request.PageToken), size);
+        return new BoardFields(cycleId, tier.Length == 0 ? null : tier, category, PageToken.DecodeOffset(request.PageToken), size);
     }
+
+    /// <summary>The board's live sorted set in Redis.</summary>
+    public string Key => Leaderboards.Key(CycleId, Tier, Category);
 }

@@ -12,10 +12,10 @@ namespace ConductorMesh.Voting.Grpc;
 /// <summary>The Voting API; the review of held votes is in the partial file beside this one.</summary>
 public sealed partial class VotingService(
     BallotDirectory directory, VoteWriter writer, VoteStore votes, TallyStore tally, Leaderboards leaderboards, LeaderboardWatch watch, StandingsAccess access,
-    CallerAccess caller, HeldVotesStore held)
+    CallerAccess caller, HeldVotesStore held, FinalStandings final, ErrorMapping errors)
     : VotingApi.VotingApiBase
 {
-    public const int MaxBulkVotes = 100_000;
+    public const int MaxBulkVotes = 10_000;
 
     public override async Task<CastVoteResponse> CastVote(CastVoteRequest request, ServerCallContext context)
     {
@@ -51,12 +51,17 @@ public sealed partial class VotingService(
             }
             chunk.Clear();
         }
-        await foreach (var request in requestStream.ReadAllAsync(context.CancellationToken))
+        var limitReached = false;
+        // Read by hand rather than with ReadAllAsync: past the limit the stream is left unread, and
+        // the outcomes of the votes read (many of them committed) are still answered.
+        while (await requestStream.MoveNext(context.CancellationToken))
         {
             if (outcomes.Count == MaxBulkVotes)
             {
-                throw Check.Invalid("votes", $"at most {MaxBulkVotes:N0} votes per call; send the rest in another call");
+                limitReached = true;
+                break;
             }
+            var request = requestStream.Current;
             var index = outcomes.Count;
             outcomes.Add(null!); // set below, from the check or from the writer
             try
@@ -77,13 +82,39 @@ public sealed partial class VotingService(
         }
         Flush();
 
-        var results = await Task.WhenAll(outcomes);
-        var response = new CastVotesResponse { Accepted = results.Count(r => r.Code == StatusCode.OK), Held = results.Count(r => r.Held) };
-        response.Outcomes.AddRange(results.Select((r, i) => new VoteOutcome
+        var response = new CastVotesResponse { LimitReached = limitReached };
+        for (var i = 0; i < outcomes.Count; i++)
         {
-            Index = i, Code = (int)r.Code, Message = r.Message, VoteId = r.Code == StatusCode.OK ? r.VoteId.ToString() : "", Held = r.Held,
-        }));
+            // A batch that failed fails its own votes only, each with a status to act on.
+            var r = await OutcomeAsync(outcomes[i], context);
+            response.Outcomes.Add(new VoteOutcome
+            {
+                Index = i, Code = (int)r.Code, Message = VoteOutcomeMessage(r.Message), VoteId = r.Code == StatusCode.OK ? r.VoteId.ToString() : "", Held = r.Held,
+                CastAt = r.Code == StatusCode.OK ? Timestamp.FromDateTime(r.CastAt) : null,
+            });
+            response.Accepted += r.Code == StatusCode.OK ? 1 : 0;
+            response.Held += r.Held ? 1 : 0;
+        }
         return response;
+    }
+
+    /// <summary>The longest message an outcome carries: 10,000 outcomes stay under 4 MB whatever they say.</summary>
+    private const int MaxOutcomeMessage = 300;
+
+    private static string VoteOutcomeMessage(string message) =>
+        message.Length <= MaxOutcomeMessage ? message : string.Concat(message.AsSpan(0, MaxOutcomeMessage - 1), "…");
+
+    private async Task<VoteResult> OutcomeAsync(Task<VoteResult> result, ServerCallContext context)
+    {
+        try
+        {
+            return await result;
+        }
+        catch (Exception e)
+        {
+            var status = errors.StatusOf(e, context);
+            return VoteResult.Refused(status.StatusCode, status.Detail);
+        }
     }
 
     public override async Task<Allowance> GetAllowance(GetAllowanceRequest request, ServerCallContext context)
@@ -105,19 +136,19 @@ public sealed partial class VotingService(
     public override async Task<Leaderboard> GetLeaderboard(GetLeaderboardRequest request, ServerCallContext context)
     {
         var board = BoardFields.Checked(request);
-        await access.EnsureVisibleAsync(board.CycleId, context);
-        return await ReadAsync(board);
+        var closed = await access.EnsureVisibleAsync(board.CycleId, context);
+        return await ReadAsync(board, closed, context.CancellationToken);
     }
 
     public override async Task WatchLeaderboard(GetLeaderboardRequest request, IServerStreamWriter<Leaderboard> responseStream, ServerCallContext context)
     {
         var board = BoardFields.Checked(request);
-        await access.EnsureVisibleAsync(board.CycleId, context);
+        var closed = await access.EnsureVisibleAsync(board.CycleId, context);
         using var watcher = await watch.WatchAsync(board.CycleId);
         Leaderboard? sent = null;
         while (!context.CancellationToken.IsCancellationRequested)
         {
-            var current = await ReadAsync(board);
+            var current = await ReadAsync(board, closed, context.CancellationToken);
             if (sent is null || !current.Entries.Equals(sent.Entries))
             {
                 await responseStream.WriteAsync(current, context.CancellationToken);
@@ -146,7 +177,9 @@ public sealed partial class VotingService(
             var counted = await tally.CountedAsync(ideaId, context.CancellationToken);
             return new IdeaStanding { IdeaId = ideaId.ToString(), CycleId = idea.CycleId.ToString(), Votes = counted, Withdrawn = true };
         }
-        var (count, rank, tierRank, categoryRank) = await leaderboards.StandingAsync(idea.CycleId, idea.Tier, idea.Category, ideaId);
+        var (count, rank, tierRank, categoryRank) = idea.ClosedAt is null
+            ? await leaderboards.StandingAsync(idea.CycleId, idea.Tier, idea.Category, ideaId)
+            : await final.StandingAsync(idea.CycleId, ideaId, context.CancellationToken);
         return new IdeaStanding
         {
             IdeaId = ideaId.ToString(), CycleId = idea.CycleId.ToString(), Votes = count, Rank = rank, TierRank = tierRank, CategoryRank = categoryRank,
@@ -172,6 +205,17 @@ public sealed partial class VotingService(
         return final;
     }
 
+    public override async Task<IdeaWithdrawal> WithdrawFromVote(WithdrawFromVoteRequest request, ServerCallContext context)
+    {
+        var ideaId = Check.Id(request.IdeaId, "idea_id");
+        var cycleId = Check.Id(request.CycleId, "cycle_id");
+        var tier = Check.Text(request.Tier, "tier", 20).ToLowerInvariant();
+        var category = Check.Defined(request.Category, "category").ToString();
+        await directory.EnsureCycleAsync(cycleId, context.CancellationToken);
+        var withdrawnAt = await votes.WithdrawAsync(ideaId, cycleId, tier, category, context.CancellationToken);
+        return new IdeaWithdrawal { IdeaId = ideaId.ToString(), WithdrawnAt = Timestamp.FromDateTime(withdrawnAt) };
+    }
+
     public override async Task<RebuildLeaderboardsResponse> RebuildLeaderboards(RebuildLeaderboardsRequest request, ServerCallContext context)
     {
         var cycleId = Check.OptionalId(request.CycleId, "cycle_id");
@@ -179,10 +223,13 @@ public sealed partial class VotingService(
         return new RebuildLeaderboardsResponse { Cycles = cycles, Ideas = ideas };
     }
 
-    private async Task<Leaderboard> ReadAsync(BoardFields board)
+    /// <summary>A page of a board: live from Redis while the vote is open, from the final tallies once it has closed.</summary>
+    private async Task<Leaderboard> ReadAsync(BoardFields board, bool closed, CancellationToken ct)
     {
         var asOf = DateTime.UtcNow;
-        var (entries, size) = await leaderboards.PageAsync(board.Key, board.Offset, board.Size);
+        var (entries, size) = closed
+            ? await final.PageAsync(board.CycleId, board.Tier, board.Category, board.Offset, board.Size, ct)
+            : await leaderboards.PageAsync(board.Key, board.Offset, board.Size);
         var result = new Leaderboard
         {
             CycleId = board.CycleId.ToString(),

@@ -61,7 +61,7 @@ public sealed class LeaderboardTests(MeshFixture mesh)
         while (await watch.ResponseStream.MoveNext(deadline.Token))
         {
             seen.Add(watch.ResponseStream.Current);
-            // With both votes in, the second idea leads with 3 (after one, it leads a 2-2 tie by id).
+            // With both votes in, the second idea leads with 3 (after one, the first leads the 2-2 tie: it got there first).
             if (watch.ResponseStream.Current.Entries.Any(e => e.IdeaId == ideas[1].Id && e.Votes == 3))
             {
                 break;
@@ -99,6 +99,48 @@ public sealed class LeaderboardTests(MeshFixture mesh)
         await scenario.BoardAsync(overall, (ideas[0].Id, 3), (ideas[1].Id, 2), (ideas[2].Id, 1));
         var final = await mesh.Voting.FinalizeCycleAsync(new FinalizeCycleRequest { CycleId = cycle.Id });
         Assert.Equal([(ideas[0].Id, 3L), (ideas[1].Id, 2L), (ideas[2].Id, 1L)], final.Tallies.Select(t => (t.IdeaId, t.Votes)));
+    }
+
+    [Fact]
+    public async Task A_tie_is_ranked_on_the_board_as_the_awards_rank_it_and_a_closed_board_is_final()
+    {
+        // Three ideas of one 1-slot tier reach two votes each; the one that got there first is
+        // ahead on the board, and wins.
+        var (_, cycle) = await scenario.OpenCycleAsync(1_000_000, Scenario.FiveK);
+        var ideas = new List<Idea>();
+        for (var i = 0; i < 3; i++)
+        {
+            ideas.Add(await scenario.ApprovedAsync(cycle, $"Tied {i}", "5k", $"author-tie-{i}"));
+        }
+        foreach (var i in new[] { 2, 0, 1 })
+        {
+            await scenario.VoteAsync(ideas[i], 2);
+        }
+        var overall = new GetLeaderboardRequest { CycleId = cycle.Id };
+        var board = await scenario.BoardAsync(overall, (ideas[2].Id, 2), (ideas[0].Id, 2), (ideas[1].Id, 2));
+        var standing = await mesh.Voting.GetIdeaStandingAsync(new GetIdeaStandingRequest { IdeaId = ideas[0].Id });
+        Assert.Equal((2L, 2), (standing.Votes, standing.Rank));
+
+        await mesh.Grants.CloseCycleAsync(new CloseCycleRequest { CycleId = cycle.Id });
+        var results = await mesh.Grants.GetCycleResultsAsync(new GetCycleRequest { CycleId = cycle.Id });
+        Assert.Equal(ideas[2].Id, results.Awards.Single().IdeaId);
+        var final = await mesh.Voting.FinalizeCycleAsync(new FinalizeCycleRequest { CycleId = cycle.Id });
+        Assert.Equal(board.Entries.Select(e => e.IdeaId), final.Tallies.Select(t => t.IdeaId));
+
+        // Closed, the board is read from the final tallies: a flushed Redis and a rebuild leave it as it was.
+        var redis = await mesh.ConnectionStringAsync("redis") + ",allowAdmin=true";
+        await using (var connection = await ConnectionMultiplexer.ConnectAsync(redis))
+        {
+            await connection.GetServers().Single().FlushAllDatabasesAsync();
+        }
+        var rebuilt = await mesh.Voting.RebuildLeaderboardsAsync(new RebuildLeaderboardsRequest { CycleId = cycle.Id });
+        Assert.Equal(0, rebuilt.Cycles);
+        Assert.Equal(board.Entries, (await mesh.Voting.GetLeaderboardAsync(overall)).Entries);
+        var top = await mesh.Voting.GetLeaderboardAsync(new GetLeaderboardRequest { CycleId = cycle.Id, Top = 1 });
+        var second = await mesh.Voting.GetLeaderboardAsync(new GetLeaderboardRequest { CycleId = cycle.Id, Top = 1, PageToken = top.NextPageToken });
+        Assert.Equal((ideas[0].Id, 2), (second.Entries.Single().IdeaId, second.Entries.Single().Rank));
+        standing = await mesh.Voting.GetIdeaStandingAsync(new GetIdeaStandingRequest { IdeaId = ideas[1].Id });
+        Assert.Equal((2L, 3, 3), (standing.Votes, standing.Rank, standing.TierRank));
     }
 
     [Fact]

@@ -7,11 +7,9 @@ namespace ConductorMesh.ServiceDefaults.Grpc;
 
 /// <summary>
 /// Turns what escapes a handler into a status a partner can act on, so that no caller ever
-/// sees UNKNOWN: refusals are already <see cref="RpcException"/>s; a lost database or a
-/// cancelled call become UNAVAILABLE or CANCELLED; anything else is INTERNAL with a
-/// reference to the logged error.
+/// sees UNKNOWN (see <see cref="ErrorMapping"/>).
 /// </summary>
-public sealed class ErrorMappingInterceptor(ILogger<ErrorMappingInterceptor> logger) : Interceptor
+public sealed class ErrorMappingInterceptor(ErrorMapping errors) : Interceptor
 {
     public override async Task<TResponse> UnaryServerHandler<TRequest, TResponse>(
         TRequest request, ServerCallContext context, UnaryServerMethod<TRequest, TResponse> continuation)
@@ -54,14 +52,29 @@ public sealed class ErrorMappingInterceptor(ILogger<ErrorMappingInterceptor> log
         }
     }
 
-    private RpcException Map(Exception e, ServerCallContext context)
+    private RpcException Map(Exception e, ServerCallContext context) => new(errors.StatusOf(e, context));
+}
+
+/// <summary>
+/// The status a partner can act on for a failure: refusals are already <see cref="RpcException"/>s;
+/// a lost database or a cancelled call become UNAVAILABLE or CANCELLED; anything else is INTERNAL
+/// with a reference to the logged error. Used by the interceptor for a whole call, and by a bulk
+/// call for each of its items.
+/// </summary>
+public sealed class ErrorMapping(ILogger<ErrorMapping> logger)
+{
+    public Status StatusOf(Exception e, ServerCallContext context)
     {
+        if (e is RpcException refused)
+        {
+            return refused.Status;
+        }
         if (e is OperationCanceledException && context.CancellationToken.IsCancellationRequested)
         {
             var deadlinePassed = context.Deadline <= DateTime.UtcNow;
-            return new RpcException(deadlinePassed
+            return deadlinePassed
                 ? new Status(StatusCode.DeadlineExceeded, "The call's deadline passed before it completed.")
-                : new Status(StatusCode.Cancelled, "The call was cancelled by the caller."));
+                : new Status(StatusCode.Cancelled, "The call was cancelled by the caller.");
         }
 
         var reference = context.GetHttpContext().TraceIdentifier;
@@ -69,12 +82,10 @@ public sealed class ErrorMappingInterceptor(ILogger<ErrorMappingInterceptor> log
         if (e is NpgsqlException { IsTransient: true } or PostgresException { SqlState: "57P01" or "57P02" or "57P03" } or TimeoutException)
         {
             logger.LogWarning(e, "Transient failure in {Method} ({Reference})", context.Method, reference);
-            return new RpcException(new Status(StatusCode.Unavailable,
-                $"A dependency of the service is unavailable; nothing was changed, try again (reference {reference})."));
+            return new Status(StatusCode.Unavailable, $"A dependency of the service is unavailable; nothing was changed, try again (reference {reference}).");
         }
 
         logger.LogError(e, "Unexpected failure in {Method} ({Reference})", context.Method, reference);
-        return new RpcException(new Status(StatusCode.Internal,
-            $"The service failed unexpectedly; nothing was changed (reference {reference})."));
+        return new Status(StatusCode.Internal, $"The service failed unexpectedly; nothing was changed (reference {reference}).");
     }
 }
