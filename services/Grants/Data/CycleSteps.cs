@@ -85,17 +85,22 @@ public sealed class CycleSteps(NpgsqlDataSource dataSource, GrantsStore store, V
         return result;
     }
 
-    private static Task<CycleRow> CloseSubmissionsAsync(NpgsqlTransaction tx, CycleRow cycle) =>
-        StampAsync(tx, cycle, "submissions_closed_at", cycle.SubmissionsClosedAt, new SubmissionsClosed(cycle.Id, cycle.ProgramId));
+    private static Task<CycleRow> CloseSubmissionsAsync(NpgsqlTransaction tx, CycleRow cycle, DateTime? at = null) =>
+        StampAsync(tx, cycle, "submissions_closed_at", cycle.SubmissionsClosedAt,
+            new SubmissionsClosed(cycle.Id, cycle.ProgramId) { OccurredAt = at ?? DateTime.UtcNow }, at);
 
     /// <summary>
     /// Submissions never outlive the vote: closing the vote closes them too. The vote closed when
     /// Voting says it did (at the deadline, when the close came late), so no counted vote is
     /// later than the recorded close.
     /// </summary>
-    private static async Task<CycleRow> CloseVotingAsync(NpgsqlTransaction tx, CycleRow cycle, DateTime closedAt) =>
-        await StampAsync(tx, await CloseSubmissionsAsync(tx, cycle), "voting_closed_at", cycle.VotingClosedAt,
-            new VotingClosed(cycle.Id, cycle.ProgramId) { OccurredAt = closedAt }, closedAt);
+    private static async Task<CycleRow> CloseVotingAsync(NpgsqlTransaction tx, CycleRow cycle, DateTime closedAt)
+    {
+        // A vote that opened only after its deadline (Grants was down through both) took no vote: it closes now.
+        DateTime? at = cycle.VotingOpenedAt is { } opened && opened > closedAt ? null : closedAt;
+        return await StampAsync(tx, await CloseSubmissionsAsync(tx, cycle, at), "voting_closed_at", cycle.VotingClosedAt,
+            new VotingClosed(cycle.Id, cycle.ProgramId) { OccurredAt = at ?? DateTime.UtcNow }, at);
+    }
 
     /// <summary>Records that a step happened (now, unless <paramref name="at"/> says when) and enqueues its event, unless it happened already.</summary>
     private static async Task<CycleRow> StampAsync(

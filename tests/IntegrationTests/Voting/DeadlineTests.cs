@@ -77,11 +77,6 @@ public sealed class DeadlineTests(MeshFixture mesh)
         var results = await mesh.Grants.GetCycleResultsAsync(new GetCycleRequest { CycleId = cycle.Id });
         Assert.Equal(deadline, results.Cycle.VotingClosedAt.ToDateTime());
         Assert.Equal(accepted.Count + 1, results.Awards.Single().Votes);
-
-        // A closed cycle's tally is final: its ideas can no longer be withdrawn.
-        await Refused.With(
-            () => mesh.Ideas.WithdrawIdeaAsync(new WithdrawIdeaRequest { IdeaId = idea.Id, MemberId = idea.AuthorMemberId }, mesh.AsMember(idea.AuthorMemberId)).ResponseAsync,
-            StatusCode.FailedPrecondition, "can no longer be withdrawn");
     }
 
     [Fact]
@@ -89,6 +84,7 @@ public sealed class DeadlineTests(MeshFixture mesh)
     {
         var (_, cycle) = await scenario.OpenCycleAsync(1_000_000, Scenario.FiveK);
         var idea = await scenario.ApprovedAsync(cycle, "Tool library", "5k", "author-race");
+        var stayed = await scenario.ApprovedAsync(cycle, "Repair cafe", "5k", "author-stayed");
         var stopAt = DateTime.MaxValue;
         var sofar = new ConcurrentBag<Cast>();
         var hammering = HammerAsync(idea, 4, () => DateTime.UtcNow > stopAt, sofar);
@@ -107,6 +103,12 @@ public sealed class DeadlineTests(MeshFixture mesh)
         Assert.True(accepted > 0, "votes were accepted before the withdrawal");
         var final = await mesh.Voting.FinalizeCycleAsync(new FinalizeCycleRequest { CycleId = cycle.Id });
         Assert.Equal((accepted, true), (final.Tallies.Single().Votes, final.Tallies.Single().Withdrawn));
+
+        // Once the vote has closed, its tally is final: an idea in it can no longer be withdrawn.
+        await Refused.With(
+            () => mesh.Ideas.WithdrawIdeaAsync(new WithdrawIdeaRequest { IdeaId = stayed.Id, MemberId = stayed.AuthorMemberId }, mesh.AsMember(stayed.AuthorMemberId)).ResponseAsync,
+            StatusCode.FailedPrecondition, "can no longer be withdrawn");
+        Assert.Equal(IdeaStatus.Approved, (await mesh.Ideas.GetIdeaAsync(new GetIdeaRequest { IdeaId = stayed.Id })).Status);
     }
 
     [Fact]
