@@ -9,8 +9,10 @@ namespace ConductorMesh.ServiceDefaults.Messaging;
 
 /// <summary>
 /// Publishes committed outbox rows through MassTransit in the order they were written and
-/// marks them sent. While the broker is down rows wait and are retried with back-off; rows are
-/// claimed with SKIP LOCKED so replicas never publish the same row at the same time.
+/// marks them sent. A batch is published in that order with its broker confirms outstanding
+/// together, so the rows' locks are held for about one confirm, not one per row. While the broker
+/// is down rows wait and are retried with back-off; rows are claimed with SKIP LOCKED so replicas
+/// never publish the same row at the same time.
 /// </summary>
 public sealed class OutboxRelay(NpgsqlDataSource dataSource, IBus bus, ILogger<OutboxRelay> logger) : BackgroundService
 {
@@ -62,6 +64,9 @@ public sealed class OutboxRelay(NpgsqlDataSource dataSource, IBus bus, ILogger<O
 
         var sent = new List<long>(rows.Count);
         var setAside = new List<(long Id, string Problem)>();
+        var publishing = new List<(long Id, Task Confirmed)>(rows.Count);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+        timeout.CancelAfter(PublishTimeout);
         try
         {
             foreach (var row in rows)
@@ -73,10 +78,24 @@ public sealed class OutboxRelay(NpgsqlDataSource dataSource, IBus bus, ILogger<O
                     logger.LogError("Outbox row {Id} ({Type}) set aside: {Problem}", row.Id, row.Type, problem);
                     continue;
                 }
-                using var timeout = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
-                timeout.CancelAfter(PublishTimeout);
-                await bus.Publish(message, type, Pipe.Execute<PublishContext>(c => c.MessageId = row.EventId), timeout.Token);
-                sent.Add(row.Id);
+                publishing.Add((row.Id, bus.Publish(message, type, Pipe.Execute<PublishContext>(c => c.MessageId = row.EventId), timeout.Token)));
+            }
+            Exception? failed = null;
+            foreach (var (id, confirmed) in publishing)
+            {
+                try
+                {
+                    await confirmed;
+                    sent.Add(id);
+                }
+                catch (Exception e)
+                {
+                    failed ??= e; // rows not confirmed stay unsent and are published again
+                }
+            }
+            if (failed is not null)
+            {
+                throw failed;
             }
         }
         finally

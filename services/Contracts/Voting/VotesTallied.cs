@@ -1,8 +1,10 @@
 namespace ConductorMesh.Contracts;
 
 /// <summary>
-/// Votes counted for ideas over a short window, published as one aggregate instead of one
-/// message per vote. <see cref="Counts"/> holds each idea's new votes in the window.
+/// Votes counted for ideas over a short window, published as aggregates instead of one message
+/// per vote. <see cref="Counts"/> holds each idea's new votes in the window. A message carries at
+/// most 1,000 voter ids: a busy window is split into several messages with the same window, and
+/// one idea may appear in more than one of them, each piece with its own voters and new votes.
 /// </summary>
 public sealed record VotesTallied(Guid CycleId, DateTimeOffset WindowStart, DateTimeOffset WindowEnd, IReadOnlyList<IdeaVoteCount> Counts)
     : IntegrationEvent;

@@ -143,7 +143,10 @@ public sealed class TallyStore(
         foreach (var cycle in perIdea.GroupBy(p => p.CycleId))
         {
             var counts = cycle.Select(p => new IdeaVoteCount(p.IdeaId, p.New, counted[p.IdeaId].Votes, p.Voters)).ToList();
-            await tx.EnqueueAsync(new VotesTallied(cycle.Key, cycle.Min(p => p.First), cycle.Max(p => p.Last), counts));
+            foreach (var message in TallyMessages.Split(counts))
+            {
+                await tx.EnqueueAsync(new VotesTallied(cycle.Key, cycle.Min(p => p.First), cycle.Max(p => p.Last), message));
+            }
         }
         foreach (var p in perIdea)
         {
