@@ -150,6 +150,44 @@ public sealed class CastingTests(MeshFixture mesh)
     }
 
     [Fact]
+    public async Task A_batch_that_cannot_commit_fails_only_its_own_votes_and_the_call_answers_the_rest()
+    {
+        var (_, cycle) = await scenario.OpenCycleAsync(1_000_000, Scenario.FiveK);
+        var idea = (await ApprovedIdeasAsync(cycle, 1))[0];
+        var voter = await mesh.NewMemberAsync("outage-voter");
+        using var call = mesh.Voting.CastVotes(mesh.AsMember(voter));
+
+        // The first 1,000 votes go to the writer as one batch and commit: one counts, the rest repeat it.
+        for (var i = 0; i < 1_000; i++)
+        {
+            await call.RequestStream.WriteAsync(Vote(voter, idea));
+        }
+        await scenario.BoardAsync(new GetLeaderboardRequest { CycleId = cycle.Id }, (idea.Id, 1));
+        // The next 1,000 meet a stopped database.
+        await mesh.StopAsync("postgres");
+        try
+        {
+            for (var i = 0; i < 1_000; i++)
+            {
+                await call.RequestStream.WriteAsync(Vote(voter, idea));
+            }
+            await call.RequestStream.CompleteAsync();
+            var response = await call.ResponseAsync;
+
+            Assert.Equal(2_000, response.Outcomes.Count);
+            Assert.Equal(StatusCode.OK, (StatusCode)response.Outcomes[0].Code);
+            Assert.All(response.Outcomes.Skip(1).Take(999), o => Assert.Equal(StatusCode.AlreadyExists, (StatusCode)o.Code));
+            Assert.All(response.Outcomes.Skip(1_000), o => Assert.Equal((StatusCode.Unavailable, true), ((StatusCode)o.Code, o.Message.Contains("try again"))));
+        }
+        finally
+        {
+            await mesh.StartAsync("postgres");
+            Npgsql.NpgsqlConnection.ClearAllPools();
+            await mesh.App.ResourceNotifications.WaitForResourceHealthyAsync("voting");
+        }
+    }
+
+    [Fact]
     public async Task A_withdrawn_idea_takes_no_votes_and_leaves_the_leaderboards()
     {
         var (_, cycle) = await scenario.OpenCycleAsync(1_000_000, Scenario.FiveK);
