@@ -86,8 +86,7 @@ public sealed class CycleSteps(NpgsqlDataSource dataSource, GrantsStore store, V
     }
 
     private static Task<CycleRow> CloseSubmissionsAsync(NpgsqlTransaction tx, CycleRow cycle, DateTime? at = null) =>
-        StampAsync(tx, cycle, "submissions_closed_at", cycle.SubmissionsClosedAt,
-            new SubmissionsClosed(cycle.Id, cycle.ProgramId) { OccurredAt = at ?? DateTime.UtcNow }, at);
+        StampAsync(tx, cycle, "submissions_closed_at", cycle.SubmissionsClosedAt, new SubmissionsClosed(cycle.Id, cycle.ProgramId), at);
 
     /// <summary>
     /// Submissions never outlive the vote: closing the vote closes them too. The vote closed when
@@ -99,10 +98,13 @@ public sealed class CycleSteps(NpgsqlDataSource dataSource, GrantsStore store, V
         // A vote that opened only after its deadline (Grants was down through both) took no vote: it closes now.
         DateTime? at = cycle.VotingOpenedAt is { } opened && opened > closedAt ? null : closedAt;
         return await StampAsync(tx, await CloseSubmissionsAsync(tx, cycle, at), "voting_closed_at", cycle.VotingClosedAt,
-            new VotingClosed(cycle.Id, cycle.ProgramId) { OccurredAt = at ?? DateTime.UtcNow }, at);
+            new VotingClosed(cycle.Id, cycle.ProgramId), at);
     }
 
-    /// <summary>Records that a step happened (now, unless <paramref name="at"/> says when) and enqueues its event, unless it happened already.</summary>
+    /// <summary>
+    /// Records that a step happened (now, unless <paramref name="at"/> says when) and enqueues its
+    /// event, occurring at the same time, unless the step happened already.
+    /// </summary>
     private static async Task<CycleRow> StampAsync(
         NpgsqlTransaction tx, CycleRow cycle, string column, DateTime? happenedAt, IntegrationEvent happened, DateTime? at = null)
     {
@@ -112,7 +114,7 @@ public sealed class CycleSteps(NpgsqlDataSource dataSource, GrantsStore store, V
         }
         var updated = await tx.Connection!.QuerySingleAsync<CycleRow>(
             $"UPDATE cycles SET {column} = COALESCE(@at::timestamptz, now()) WHERE id = @Id RETURNING {GrantsStore.CycleColumns}", new { cycle.Id, at }, tx);
-        await tx.EnqueueAsync(happened);
+        await tx.EnqueueAsync(at is { } when ? happened with { OccurredAt = when } : happened);
         return updated;
     }
 

@@ -58,7 +58,7 @@ public sealed class IdeasService(IdeasStore store, GrantsApi.GrantsApiClient gra
         var id = Check.Id(request.IdeaId, "idea_id");
         var member = Check.Text(request.MemberId, "member_id", 64);
         var reason = Check.OptionalText(request.Reason, "reason", 500);
-        return (await store.WithdrawAsync(id, member, reason, idea => LeaveVoteAsync(idea, context), context.CancellationToken)).ToProto();
+        return (await store.WithdrawAsync(id, member, reason, LeaveVoteAsync, context.CancellationToken)).ToProto();
     }
 
     public override async Task<Idea> GetIdea(GetIdeaRequest request, ServerCallContext context) =>
@@ -164,7 +164,7 @@ public sealed class IdeasService(IdeasStore store, GrantsApi.GrantsApiClient gra
     /// vote for it is accepted once WithdrawIdea has answered. Voting refuses once the cycle's vote
     /// has closed (its tally is final): that refusal is the partner's answer.
     /// </summary>
-    private async Task LeaveVoteAsync(IdeaRow idea, ServerCallContext context)
+    private async Task LeaveVoteAsync(IdeaRow idea)
     {
         var request = new WithdrawFromVoteRequest
         {

@@ -78,10 +78,14 @@ public sealed class BallotDirectory(NpgsqlDataSource dataSource, IdeasApi.IdeasA
     {
         await EnsureCycleAsync(cycleId, ct);
         await using var connection = await dataSource.OpenConnectionAsync(ct);
-        await connection.ExecuteAsync(
-            "INSERT INTO ballot_ideas (idea_id, cycle_id, tier, category) VALUES (@ideaId, @cycleId, @tier, @category) ON CONFLICT DO NOTHING",
-            new { ideaId, cycleId, tier, category });
+        await InsertIdeaAsync(connection, null, ideaId, cycleId, tier, category);
     }
+
+    /// <summary>Puts an idea of a known cycle on the ballot; an idea already there keeps its row (and its withdrawal).</summary>
+    public static Task InsertIdeaAsync(NpgsqlConnection connection, NpgsqlTransaction? tx, Guid ideaId, Guid cycleId, string tier, string category) =>
+        connection.ExecuteAsync(
+            "INSERT INTO ballot_ideas (idea_id, cycle_id, tier, category) VALUES (@ideaId, @cycleId, @tier, @category) ON CONFLICT DO NOTHING",
+            new { ideaId, cycleId, tier, category }, tx);
 
     /// <summary>Makes sure the cycle and its program's rules are known; answers the program.</summary>
     public async Task<Guid> EnsureCycleAsync(Guid cycleId, CancellationToken ct)

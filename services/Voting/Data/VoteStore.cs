@@ -217,6 +217,7 @@ public sealed class VoteStore(NpgsqlDataSource dataSource, IOptions<VotingRules>
         DateTime closedAt;
         List<TallyRow> final;
         using (var close = await connection.QueryMultipleAsync(
+            // The row is locked first, so the clock that records the close is read after the wait.
             $"""
             SELECT 1 FROM ballot_cycles WHERE cycle_id = @cycleId FOR UPDATE;
             UPDATE ballot_cycles SET closed_at = COALESCE(closed_at, LEAST(closes_at, clock_timestamp())) WHERE cycle_id = @cycleId RETURNING closed_at;
@@ -271,9 +272,7 @@ public sealed class VoteStore(NpgsqlDataSource dataSource, IOptions<VotingRules>
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         await using var tx = await connection.BeginTransactionAsync(ct);
         // Approved a moment ago, the idea may not be on the ballot yet: its IdeaApproved comes later and changes nothing.
-        await connection.ExecuteAsync(
-            "INSERT INTO ballot_ideas (idea_id, cycle_id, tier, category) VALUES (@ideaId, @cycleId, @tier, @category) ON CONFLICT DO NOTHING",
-            new { ideaId, cycleId, tier, category }, tx);
+        await BallotDirectory.InsertIdeaAsync(connection, tx, ideaId, cycleId, tier, category);
         var (now, ideas) = await BallotDirectory.LockIdeasAsync(tx, [ideaId], forUpdate: true);
         var idea = ideas[ideaId];
         if (idea.WithdrawnAt is { } withdrawnAt)

@@ -68,11 +68,22 @@ public sealed class AspireDashboardTests(MeshFixture mesh) : HeadlessChromium
         }
         var page = await LoggedInAsync();
 
+        string[] spans = ["CastVote", "commit vote batch", "votingdb"];
+
+        // The dashboard renders the page after it loads, and the spans arrive in batches from each
+        // process: give each visit time to render before looking again.
         await Eventually.Get(async () =>
         {
             await page.GotoAsync($"{mesh.System.DashboardUrl}/traces/detail/{traceId}");
-            return await page.InnerTextAsync("body", new() { Timeout = 10_000 });
-        }, text => text.Contains("CastVote") && text.Contains("commit vote batch") && text.Contains("votingdb"), "the vote's trace with its PostgreSQL spans");
+            try
+            {
+                await page.WaitForFunctionAsync("spans => spans.every(s => document.body.innerText.includes(s))", spans, new() { Timeout = 5_000 });
+            }
+            catch (TimeoutException)
+            {
+            }
+            return await page.InnerTextAsync("body");
+        }, text => spans.All(text.Contains), "the vote's trace with its PostgreSQL spans", seconds: 60);
         await Expect(page.GetByText("voting: POST /conductor.voting.v1.VotingApi/CastVote").First).ToBeVisibleAsync();
         await page.ScreenshotAsync(new() { Path = Screenshot("dashboard-trace.png") });
     }
