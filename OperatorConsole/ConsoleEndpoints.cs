@@ -2,6 +2,7 @@ using System.Text.Json;
 using ConductorMesh.Ideas.V1;
 using ConductorMesh.OperatorConsole.Access;
 using ConductorMesh.OperatorConsole.Views;
+using ConductorMesh.ServiceDefaults.Messaging;
 using ConductorMesh.Voting.V1;
 using Grpc.Core;
 
@@ -23,6 +24,10 @@ public static class ConsoleEndpoints
             perMinute = votes.PerMinute().Select(m => new { minute = m.Minute, m.Votes }),
         }));
         app.MapGet("/api/bus", async (BusView view, CancellationToken ct) => Results.Ok(await view.ReadAsync(ct)));
+        app.MapPost("/api/bus/replay", async (FailedEvents failed, string queue, CancellationToken ct) =>
+            queue.EndsWith(FailedEvents.Suffix, StringComparison.Ordinal)
+                ? Results.Ok(new { queue, replayed = await failed.ReplayAsync(queue, ct) })
+                : Results.BadRequest(new { problem = $"{queue} is not an error queue (its name ends in {FailedEvents.Suffix})" }));
         app.MapGet("/api/leaderboard", LeaderboardStreamAsync);
         return app;
     }

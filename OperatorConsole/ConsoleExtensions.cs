@@ -3,6 +3,7 @@ using ConductorMesh.Ideas.V1;
 using ConductorMesh.OperatorConsole.Access;
 using ConductorMesh.OperatorConsole.Views;
 using ConductorMesh.ServiceDefaults.Auth;
+using ConductorMesh.ServiceDefaults.Messaging;
 using ConductorMesh.Voting.V1;
 
 namespace ConductorMesh.OperatorConsole;
@@ -11,7 +12,7 @@ public static class ConsoleExtensions
 {
     /// <summary>
     /// The console calls Grants, Ideas and Voting as an operator (found by service discovery),
-    /// counts votes from the bus, and reads queue depths and outbox backlogs.
+    /// counts votes from the bus, reads queue depths and outbox backlogs, and replays failed events.
     /// </summary>
     public static WebApplicationBuilder AddOperatorConsole(this WebApplicationBuilder builder)
     {
@@ -28,6 +29,9 @@ public static class ConsoleExtensions
         builder.Services.AddSingleton<IdeaTitles>();
         builder.Services.AddSingleton<ProgramView>();
         builder.Services.AddHttpClient<BusView>();
+        builder.Services.AddSingleton(new BrokerConnection(new Uri(builder.Configuration.GetConnectionString("messaging")
+            ?? throw new InvalidOperationException("ConnectionStrings:messaging is not set; the AppHost sets it.")), "console"));
+        builder.Services.AddSingleton<FailedEvents>();
         return builder;
     }
 

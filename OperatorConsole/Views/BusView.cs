@@ -2,17 +2,34 @@ using ConductorMesh.ServiceDefaults.Messaging;
 using System.Net.Http.Headers;
 using System.Text.Json;
 using Npgsql;
+using RabbitMQ.Client.Exceptions;
 
 namespace ConductorMesh.OperatorConsole.Views;
 
-/// <summary>The bus: each RabbitMQ queue (depth, consumers, rates, from the management API) and each service's outbox backlog.</summary>
-public sealed class BusView(HttpClient http, IConfiguration configuration)
+/// <summary>
+/// The bus: each RabbitMQ queue (depth, consumers, rates, from the management API), the events
+/// that failed for good (the first few of each <c>_error</c> queue), and each service's outbox backlog.
+/// </summary>
+public sealed class BusView(HttpClient http, IConfiguration configuration, FailedEvents failedEvents)
 {
     private static readonly string[] Services = ["ideas", "voting", "grants", "community"];
 
     public async Task<object> ReadAsync(CancellationToken ct)
     {
         var (queues, problem) = await QueuesAsync(ct);
+        var failed = new List<object>();
+        foreach (var (name, count) in queues.Where(q => q.Name.EndsWith(FailedEvents.Suffix, StringComparison.Ordinal) && q.Messages > 0)
+                     .Select(q => (q.Name, q.Messages)))
+        {
+            try
+            {
+                failed.Add(new { queue = name, count, first = await failedEvents.PeekAsync(name, 5, ct) });
+            }
+            catch (Exception e) when (e is BrokerUnreachableException or OperationInterruptedException)
+            {
+                failed.Add(new { queue = name, count, first = Array.Empty<FailedEvents.Failed>(), problem = e.Message });
+            }
+        }
         var outbox = new List<object>();
         foreach (var service in Services)
         {
@@ -30,12 +47,14 @@ public sealed class BusView(HttpClient http, IConfiguration configuration)
                 outbox.Add(new { service, backlog = -1L, oldestSeconds = 0.0, setAside = 0L, problem = e.Message });
             }
         }
-        return new { queues, outbox, problem };
+        return new { queues, failed, outbox, problem };
     }
 
-    private async Task<(List<object> Queues, string? Problem)> QueuesAsync(CancellationToken ct)
+    public sealed record Queue(string Name, long Messages, long Consumers, double PublishRate, double DeliverRate);
+
+    private async Task<(List<Queue> Queues, string? Problem)> QueuesAsync(CancellationToken ct)
     {
-        var queues = new List<object>();
+        var queues = new List<Queue>();
         if (configuration["RabbitMq:ManagementUrl"] is not { } management)
         {
             return (queues, "The broker's management API is not known here (an existing broker was named).");
@@ -49,14 +68,12 @@ public sealed class BusView(HttpClient http, IConfiguration configuration)
             using var json = JsonDocument.Parse(await response.Content.ReadAsStreamAsync(ct));
             foreach (var q in json.RootElement.EnumerateArray())
             {
-                queues.Add(new
-                {
-                    name = q.GetProperty("name").GetString(),
-                    messages = q.TryGetProperty("messages", out var m) ? m.GetInt64() : 0,
-                    consumers = q.TryGetProperty("consumers", out var c) ? c.GetInt64() : 0,
-                    publishRate = Rate(q, "publish_details"),
-                    deliverRate = Rate(q, "deliver_get_details"),
-                });
+                queues.Add(new Queue(
+                    q.GetProperty("name").GetString()!,
+                    q.TryGetProperty("messages", out var m) ? m.GetInt64() : 0,
+                    q.TryGetProperty("consumers", out var c) ? c.GetInt64() : 0,
+                    Rate(q, "publish_details"),
+                    Rate(q, "deliver_get_details")));
             }
             return (queues, null);
         }

@@ -1,8 +1,8 @@
 // The operator console: plain DOM, polling /api every second, and a server-sent event stream for
 // the leaderboard. Every value is set as text, never as markup; charts are drawn with SVG and CSS.
 const $ = (selector) => document.querySelector(selector);
-const api = async (path) => {
-  const response = await fetch(path);
+const api = async (path, method = 'GET') => {
+  const response = await fetch(path, { method });
   if (response.status === 401) { location.href = '/login'; throw new Error('logged out'); }
   return response.json();
 };
@@ -125,6 +125,19 @@ async function refreshBus() {
   const bus = await api('/api/bus');
   $('#bus-problem').textContent = bus.problem ?? '';
   $('#queues').replaceChildren(...bus.queues.map(q => row(cell(q.name), cell(q.messages), cell(q.consumers), cell(q.publishRate.toFixed(1)), cell(q.deliverRate.toFixed(1)))));
+  $('#failed').replaceChildren(...bus.failed.map(f => {
+    const first = f.problem ?? f.first.map(e => `${e.eventType} ${e.eventId ?? ''} (${e.failedAt ?? ''}): ${e.reason}`).join('\n');
+    const replay = element('button', 'Replay');
+    replay.addEventListener('click', async () => {
+      replay.disabled = true;
+      const done = await api(`/api/bus/replay?queue=${encodeURIComponent(f.queue)}`, 'POST');
+      replay.textContent = `Replayed ${done.replayed}`;
+    });
+    const tr = row(cell(f.queue), cell(f.count), element('td', first, 'failures'), element('td'));
+    tr.lastChild.append(replay);
+    tr.dataset.queue = f.queue;
+    return tr;
+  }));
   $('#outbox').replaceChildren(...bus.outbox.map(o => {
     const tr = row(cell(o.service), cell(o.backlog < 0 ? o.problem : o.backlog), cell(o.oldestSeconds.toFixed(1)), cell(o.setAside));
     tr.dataset.service = o.service;

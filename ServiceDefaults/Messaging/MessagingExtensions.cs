@@ -3,6 +3,7 @@ using ConductorMesh.ServiceDefaults.Messaging;
 using MassTransit;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace Microsoft.Extensions.Hosting;
 
@@ -17,6 +18,8 @@ public static class MessagingExtensions
     {
         var connectionString = builder.Configuration.GetConnectionString("messaging")
             ?? throw new InvalidOperationException("ConnectionStrings:messaging is not set.");
+        var redelivery = Redelivery.From(builder.Configuration);
+        builder.Services.AddSingleton(new BrokerConnection(new Uri(connectionString), $"{queuePrefix}: redelivery"));
         builder.Services.AddHostedService<OutboxRelay>();
         builder.Services.AddHostedService<OutboxRetention>();
         builder.Services.Configure<MassTransitHostOptions>(o =>
@@ -32,8 +35,11 @@ public static class MessagingExtensions
             x.UsingRabbitMq((context, cfg) =>
             {
                 cfg.Host(new Uri(connectionString));
-                // A consumer that fails on a passing cause (database restarting) tries again before the error queue.
-                cfg.UseMessageRetry(r => r.Exponential(10, TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(1)));
+                // A consumer that fails tries again at once a few times (a dropped connection), then
+                // the event is parked and delivered again later (a database restarting for minutes).
+                cfg.UseFilter(new RedeliveryFilter(redelivery, context.GetRequiredService<BrokerConnection>(),
+                    context.GetRequiredService<ILoggerFactory>().CreateLogger<RedeliveryFilter>()));
+                cfg.UseMessageRetry(r => r.Intervals(200, 1_000, 3_000));
                 cfg.ConfigureEndpoints(context);
             });
         });

@@ -2,7 +2,7 @@ using ConductorMesh.ServiceDefaults.Telemetry;
 
 namespace ConductorMesh.ServiceDefaults.Messaging;
 
-/// <summary>The outbox backlog and its age as the relay last saw them, and consumers' failures.</summary>
+/// <summary>The outbox backlog and its age as the relay last saw them, and consumers' failures and redeliveries.</summary>
 public static class MessagingMetrics
 {
     private static long backlog;
@@ -23,12 +23,24 @@ public static class MessagingMetrics
         MeshTelemetry.Meter.CreateCounter<long>("conductormesh.consumer.failures", "{failure}",
             "Events a consumer failed to handle (the bus delivers them again).");
 
+    private static readonly System.Diagnostics.Metrics.Counter<long> Redeliveries =
+        MeshTelemetry.Meter.CreateCounter<long>("conductormesh.consumer.redeliveries", "{event}",
+            "Events parked for a later delivery after their quick retries failed.");
+
+    private static readonly System.Diagnostics.Metrics.Counter<long> FailuresForGood =
+        MeshTelemetry.Meter.CreateCounter<long>("conductormesh.consumer.failed_for_good", "{event}",
+            "Events that failed after every redelivery and wait in an _error queue for an operator's replay.");
+
     public static void OutboxSeen(long waiting, double oldestAgeSeconds, long setAsideRows)
     {
         Interlocked.Exchange(ref backlog, waiting);
         Interlocked.Exchange(ref setAside, setAsideRows);
         Volatile.Write(ref oldestSeconds, oldestAgeSeconds);
     }
+
+    public static void Redelivering(string queue) => Redeliveries.Add(1, new KeyValuePair<string, object?>("queue", queue));
+
+    public static void FailedForGood(string queue) => FailuresForGood.Add(1, new KeyValuePair<string, object?>("queue", queue));
 
     public static void ConsumerFailed(string consumer) =>
         ConsumerFailures.Add(1, new KeyValuePair<string, object?>("consumer", consumer));

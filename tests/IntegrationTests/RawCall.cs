@@ -57,11 +57,20 @@ public static class RawCall
                 case MethodType.ClientStreaming:
                     using (var call = invoker.AsyncClientStreamingCall(rpc, null, options))
                     {
-                        foreach (var message in stream ?? [request])
+                        try
                         {
-                            await call.RequestStream.WriteAsync(message);
+                            foreach (var message in stream ?? [request])
+                            {
+                                await call.RequestStream.WriteAsync(message);
+                            }
+                            await call.RequestStream.CompleteAsync();
                         }
-                        await call.RequestStream.CompleteAsync();
+                        catch (Exception e) when (e is RpcException or InvalidOperationException or IOException)
+                        {
+                            // A server that refuses the call before reading answers while the
+                            // client is still writing, and the write then fails with a status of
+                            // its own (often CANCELLED); the call's answer is the server's.
+                        }
                         return (Status.DefaultSuccess, await call.ResponseAsync);
                     }
                 default:

@@ -2,6 +2,7 @@ using Aspire.Hosting;
 using Aspire.Hosting.ApplicationModel;
 using Aspire.Hosting.Testing;
 using ConductorMesh.AppHost;
+using ConductorMesh.AppHost.Operations;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
@@ -37,6 +38,12 @@ public sealed class TestSystem : IAsyncDisposable
     /// <summary>The key that signs the tokens the running system accepts.</summary>
     public byte[] SigningKey => LocalState.At(StateDirectory).SigningKey;
 
+    /// <summary>
+    /// Redeliveries a test can wait out, instead of ./mesh up's minutes and hours: still about a
+    /// minute in all, longer than any server outage a test makes.
+    /// </summary>
+    public const string RedeliverySeconds = "1,2,4,8,16";
+
     /// <summary>Starts the system, as durable as ./mesh up's (PostgreSQL with fsync and synchronous commit).</summary>
     public static async Task<TestSystem> StartAsync(CancellationToken ct)
     {
@@ -59,6 +66,10 @@ public sealed class TestSystem : IAsyncDisposable
             "ASPIRE_ALLOW_UNSECURED_TRANSPORT=true",
             $"ASPIRE_DASHBOARD_FRONTEND_BROWSERTOKEN={browserToken}",
         ], (options, _) => options.DisableDashboard = false, ct);
+        foreach (var service in builder.Resources.OfType<ServiceResource>())
+        {
+            service.Annotations.Add(new EnvironmentCallbackAnnotation(e => e.EnvironmentVariables["Messaging__RedeliverySeconds"] = RedeliverySeconds));
+        }
         // The resources' own output stays in the dashboard; a run prints only what goes wrong.
         builder.Services.AddLogging(logging => logging
             .AddFilter("ConductorMesh.AppHost.Resources", LogLevel.Warning)

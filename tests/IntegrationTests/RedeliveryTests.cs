@@ -1,0 +1,161 @@
+using System.Net.Http.Headers;
+using System.Text.Json;
+using ConductorMesh.Community.V1;
+using Aspire.Hosting.Testing;
+using ConductorMesh.Testing;
+using Npgsql;
+
+namespace ConductorMesh.IntegrationTests;
+
+/// <summary>
+/// A consumer that keeps failing gets its event again later, from the broker; what fails after
+/// every redelivery waits for an operator, who sees it in the console and replays it.
+/// (The test system redelivers after <see cref="TestSystem.RedeliverySeconds"/>.)
+/// </summary>
+[Collection(MeshCollection.Name)]
+public sealed class RedeliveryTests(MeshFixture mesh)
+{
+    private readonly Scenario scenario = new(mesh);
+
+    [Fact]
+    public async Task An_event_that_meets_its_consumer_s_database_closed_is_delivered_again_later_and_applied()
+    {
+        var (_, cycle) = await scenario.OpenCycleAsync(1_000_000, Scenario.FiveK);
+        var parkedBefore = await ParkedAsync();
+        await SetCommunityDatabaseOpenAsync(false);
+        ListIdeaActivityRequest activity;
+        try
+        {
+            var idea = await scenario.SubmitAsync(cycle, "Waits for its database", "5k", "author-redelivered");
+            activity = new ListIdeaActivityRequest { IdeaId = idea.Id };
+
+            // Community's quick retries are spent, and the event waits in the broker for its next delivery.
+            await Eventually.Get(ParkedAsync, n => n > parkedBefore, "the event to be parked for a later delivery", seconds: 60);
+        }
+        finally
+        {
+            await SetCommunityDatabaseOpenAsync(true);
+        }
+
+        var delivered = await Eventually.Get(() => mesh.Community.ListIdeaActivityAsync(activity).ResponseAsync,
+            a => a.Items.Count > 0, "the submission to reach Community on a later delivery", seconds: 60);
+        Assert.Equal(ActivityKind.IdeaSubmitted, delivered.Items.Single().Kind);
+    }
+
+    [Fact]
+    public async Task An_event_that_fails_after_every_redelivery_is_shown_in_the_console_and_applied_when_replayed()
+    {
+        var (_, cycle) = await scenario.OpenCycleAsync(1_000_000, Scenario.FiveK);
+        // A fault in Community that refuses this idea's activity, as a bug or a bad row would.
+        await CommunityAsync("""
+            CREATE OR REPLACE FUNCTION test_refuse_marked() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN
+                IF NEW.summary LIKE '%Refused until fixed%' THEN RAISE EXCEPTION 'a fault on idea %', NEW.idea_id; END IF;
+                RETURN NEW;
+            END $$;
+            CREATE TRIGGER test_refuse_marked BEFORE INSERT ON activities FOR EACH ROW EXECUTE FUNCTION test_refuse_marked();
+            """);
+        string queue;
+        var activity = new ListIdeaActivityRequest();
+        try
+        {
+            var idea = await scenario.SubmitAsync(cycle, "Refused until fixed", "5k", "author-replayed");
+            activity.IdeaId = idea.Id;
+
+            var failed = await Eventually.Get(() => FailedInConsoleAsync(idea.Id), f => f is not null,
+                "the console to show the event that failed for good", seconds: 120);
+            queue = failed!.Value.GetProperty("queue").GetString()!;
+            Assert.StartsWith("community-", queue);
+            Assert.EndsWith("_error", queue);
+            var first = failed.Value.GetProperty("first").EnumerateArray()
+                .First(e => e.GetProperty("reason").GetString()!.Contains(idea.Id, StringComparison.Ordinal));
+            Assert.Equal("IdeaSubmitted", first.GetProperty("eventType").GetString());
+            Assert.Equal(TestSystem.RedeliverySeconds.Split(',').Length, first.GetProperty("redeliveries").GetInt32());
+            Assert.Empty((await mesh.Community.ListIdeaActivityAsync(activity)).Items);
+        }
+        finally
+        {
+            await CommunityAsync("DROP TRIGGER test_refuse_marked ON activities; DROP FUNCTION test_refuse_marked();");
+        }
+
+        using var console = ConsoleClient(out var root);
+        using var replay = await console.PostAsync($"{root}/api/bus/replay?queue={Uri.EscapeDataString(queue)}", null);
+        replay.EnsureSuccessStatusCode();
+        using var replayed = JsonDocument.Parse(await replay.Content.ReadAsStringAsync());
+        Assert.True(replayed.RootElement.GetProperty("replayed").GetInt32() >= 1);
+
+        var applied = await Eventually.Get(() => mesh.Community.ListIdeaActivityAsync(activity).ResponseAsync,
+            a => a.Items.Count > 0, "the replayed event to be applied");
+        Assert.Equal(ActivityKind.IdeaSubmitted, applied.Items.Single().Kind);
+        await Eventually.Get(() => FailedInConsoleAsync(activity.IdeaId), f => f is null, "the replayed event to leave the failed list");
+    }
+
+    [Fact]
+    public async Task Only_an_error_queue_can_be_replayed()
+    {
+        using var console = ConsoleClient(out var root);
+
+        using var refused = await console.PostAsync($"{root}/api/bus/replay?queue=community-idea-submitted", null);
+
+        Assert.Equal(System.Net.HttpStatusCode.BadRequest, refused.StatusCode);
+        Assert.Contains("not an error queue", await refused.Content.ReadAsStringAsync());
+    }
+
+    private HttpClient ConsoleClient(out string root)
+    {
+        var login = mesh.ConsoleLoginLink;
+        root = login[..login.IndexOf("/login", StringComparison.Ordinal)];
+        var console = new HttpClient();
+        console.DefaultRequestHeaders.Authorization = new("Bearer", login[(login.IndexOf("?t=", StringComparison.Ordinal) + 3)..]);
+        return console;
+    }
+
+    /// <summary>The console's entry for the failed event about <paramref name="ideaId"/>, if it shows one.</summary>
+    private async Task<JsonElement?> FailedInConsoleAsync(string ideaId)
+    {
+        using var console = ConsoleClient(out var root);
+        using var bus = JsonDocument.Parse(await console.GetStringAsync($"{root}/api/bus"));
+        foreach (var failed in bus.RootElement.GetProperty("failed").EnumerateArray())
+        {
+            if (failed.GetProperty("first").EnumerateArray().Any(e => e.GetProperty("reason").GetString()!.Contains(ideaId, StringComparison.Ordinal)))
+            {
+                return failed.Clone();
+            }
+        }
+        return null;
+    }
+
+    /// <summary>How many events were parked in the first delay's wait queue, as the broker counts them.</summary>
+    private async Task<long> ParkedAsync()
+    {
+        using var management = new HttpClient();
+        management.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String("guest:guest"u8.ToArray()));
+        using var response = await management.GetAsync($"{mesh.App.GetEndpoint("messaging", "management")}api/queues/%2F/mesh.redelivery.1s");
+        if (response.StatusCode == System.Net.HttpStatusCode.NotFound)
+        {
+            return 0;
+        }
+        response.EnsureSuccessStatusCode();
+        using var queue = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        return queue.RootElement.TryGetProperty("message_stats", out var stats) && stats.TryGetProperty("publish", out var published)
+            ? published.GetInt64() : 0;
+    }
+
+    /// <summary>Closes Community's database to new connections and ends its sessions, as an outage of it would; or opens it again.</summary>
+    private async Task SetCommunityDatabaseOpenAsync(bool open)
+    {
+        await using var connection = new NpgsqlConnection(await mesh.ConnectionStringAsync("ideasdb"));
+        await connection.OpenAsync();
+        await new NpgsqlCommand(open
+            ? "ALTER DATABASE community ALLOW_CONNECTIONS true"
+            : "ALTER DATABASE community ALLOW_CONNECTIONS false; SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = 'community'",
+            connection).ExecuteNonQueryAsync();
+    }
+
+    private async Task CommunityAsync(string sql)
+    {
+        await using var connection = new NpgsqlConnection(await mesh.ConnectionStringAsync("communitydb"));
+        await connection.OpenAsync();
+        await new NpgsqlCommand(sql, connection).ExecuteNonQueryAsync();
+    }
+}
