@@ -34,7 +34,7 @@ var voting = builder.AddMeshService<Projects.ConductorMesh_Voting>("voting", sta
     .WithReference(votingDb).WaitFor(votingDb)
     .WithReference(redis).WaitFor(redis)
     .WithReference(messaging).WaitFor(messaging)
-    .WithRebuildLeaderboardsCommand(state);
+    .Each(replica => replica.WithRebuildLeaderboardsCommand(state));
 var community = builder.AddMeshService<Projects.ConductorMesh_Community>("community", state)
     .WithReference(communityDb).WaitFor(communityDb)
     .WithReference(messaging).WaitFor(messaging);
@@ -43,7 +43,8 @@ var community = builder.AddMeshService<Projects.ConductorMesh_Community>("commun
 // Ideas asks Grants about cycles and takes withdrawn ideas out of Voting's ballot, Voting asks
 // Ideas about ideas, Grants asks Voting for final tallies, Community asks Ideas about ideas it has
 // not heard of yet, and Ideas and Voting ask Community which partner a member belongs to. No
-// waits: services may call each other.
+// waits: services may call each other. Each service may run as several replicas
+// (Mesh:Replicas:<service>); a caller learns every replica's address.
 ideas.WithReference(grants).WithReference(community).WithReference(voting);
 voting.WithReference(ideas).WithReference(grants).WithReference(community);
 grants.WithReference(voting);
@@ -57,7 +58,7 @@ builder.AddOperatorConsole<Projects.ConductorMesh_OperatorConsole>("console", st
     .WithManagementApiOf(messaging);
 
 // A demo program to explore, loaded once when the services first come up.
-builder.AddDemoProgram("demo", state, grants, ideas, voting, community);
+builder.AddDemoProgram("demo", state, grants.First, ideas.First, voting.First, community.First);
 
 builder.AddRestartsOnCrash();
 builder.Build().Run();

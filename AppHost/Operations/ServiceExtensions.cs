@@ -1,6 +1,7 @@
 using ConductorMesh.AppHost.Infrastructure;
 using Grpc.Health.V1;
 using Grpc.Net.Client;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
@@ -9,10 +10,24 @@ namespace ConductorMesh.AppHost.Operations;
 public static class ServiceExtensions
 {
     /// <summary>
-    /// One of the four services: gRPC over h2c on its known port, the local token key, healthy
-    /// when grpc.health.v1 answers SERVING, and back by itself after a crash.
+    /// One of the four services, as many replicas as <c>Mesh:Replicas:{name}</c> asks (one
+    /// unless set; <c>Mesh__Replicas__voting=2</c> in the environment).
     /// </summary>
-    public static IResourceBuilder<ServiceResource> AddMeshService<TProject>(
+    public static MeshService AddMeshService<TProject>(
+        this IDistributedApplicationBuilder builder, string name, LocalState state)
+        where TProject : IProjectMetadata, new()
+    {
+        var count = Math.Max(1, builder.Configuration.GetValue<int?>($"Mesh:Replicas:{name}") ?? 1);
+        return new MeshService(name, Enumerable.Range(1, count)
+            .Select(i => builder.AddServiceReplica<TProject>(MeshService.ReplicaName(name, i), state)).ToList());
+    }
+
+    /// <summary>
+    /// One replica: gRPC over h2c on its port (the service's known port for the first, a free one
+    /// for the others), the local token key, healthy when grpc.health.v1 answers SERVING, and back
+    /// by itself after a crash.
+    /// </summary>
+    private static IResourceBuilder<ServiceResource> AddServiceReplica<TProject>(
         this IDistributedApplicationBuilder builder, string name, LocalState state)
         where TProject : IProjectMetadata, new()
     {
@@ -55,7 +70,7 @@ public static class ServiceExtensions
         var service = new ServiceResource(name, Path.Combine(output, Path.GetFileNameWithoutExtension(project)), output);
         var http = new EndpointReference(service, "http");
         return builder.AddResource(service)
-            .WithHttpEndpoint(port: MeshPorts.Of(builder.Configuration, name), name: "http")
+            .WithHttpEndpoint(port: MeshPorts.OfReplica(builder.Configuration, name), name: "http")
             .WithEnvironment(context =>
             {
                 context.EnvironmentVariables["ASPNETCORE_URLS"] = ReferenceExpression.Create($"http://localhost:{http.Property(EndpointProperty.TargetPort)}");

@@ -16,6 +16,11 @@ public static class DatabaseExtensions
     {
         var connectionString = builder.Configuration.GetConnectionString(connectionName)
             ?? throw new InvalidOperationException($"ConnectionStrings:{connectionName} is not set.");
+        // Each replica names itself to PostgreSQL (pg_stat_activity, pg_locks: which one holds the
+        // tally's lock, which one runs a long query), as Aspire names it (voting, voting-2, ...).
+        var named = new Npgsql.NpgsqlConnectionStringBuilder(connectionString);
+        named.ApplicationName ??= builder.Configuration["OTEL_SERVICE_NAME"] ?? builder.Environment.ApplicationName;
+        connectionString = named.ConnectionString;
         // Only commands made for a caller or a consumer become spans: a background poll that finds
         // nothing (the outbox relay, the schedulers) would bury the traces operators look for.
         builder.Services.AddNpgsqlDataSource(connectionString, data =>

@@ -1,5 +1,6 @@
 using Aspire.Hosting;
 using Aspire.Hosting.ApplicationModel;
+using ConductorMesh.AppHost.Operations;
 using ConductorMesh.Testing;
 using ConductorMesh.Community.V1;
 using ConductorMesh.Grants.V1;
@@ -9,14 +10,20 @@ using ConductorMesh.Voting.V1;
 using Grpc.Core;
 using Grpc.Net.Client;
 
+// One system at a time: each test collection starts one, and two would share two cores.
+[assembly: CollectionBehavior(DisableTestParallelization = true)]
+
 namespace ConductorMesh.IntegrationTests;
 
 /// <summary>
 /// The whole system (<see cref="TestSystem"/>), started once for the test run, with clients of
 /// every service as each role, and a probe of every event on the bus.
 /// </summary>
-public sealed class MeshFixture : IAsyncLifetime
+public class MeshFixture : IAsyncLifetime
 {
+    /// <summary>How many replicas of each service the system runs.</summary>
+    protected virtual int Replicas => 1;
+
     /// <summary>The partner the tests' members belong to.</summary>
     public const string TestPartner = "test-partner";
 
@@ -43,14 +50,17 @@ public sealed class MeshFixture : IAsyncLifetime
     /// <summary>Clients calling as <see cref="TestPartner"/>, for the members it registered.</summary>
     public Caller Partner => new(this, MeshClaims.Roles.Partner);
 
-    /// <summary>Clients calling as one role unless a call carries its own token.</summary>
-    public sealed class Caller(MeshFixture mesh, string role)
+    /// <summary>Clients of one replica of each service (1, the first, unless said), calling as one role unless a call carries its own token.</summary>
+    public sealed class Caller(MeshFixture mesh, string role, int replica = 1)
     {
-        public GrantsApi.GrantsApiClient Grants => new(mesh.Channel("grants", role));
-        public IdeasApi.IdeasApiClient Ideas => new(mesh.Channel("ideas", role));
-        public VotingApi.VotingApiClient Voting => new(mesh.Channel("voting", role));
-        public CommunityApi.CommunityApiClient Community => new(mesh.Channel("community", role));
+        public GrantsApi.GrantsApiClient Grants => new(mesh.Channel(MeshService.ReplicaName("grants", replica), role));
+        public IdeasApi.IdeasApiClient Ideas => new(mesh.Channel(MeshService.ReplicaName("ideas", replica), role));
+        public VotingApi.VotingApiClient Voting => new(mesh.Channel(MeshService.ReplicaName("voting", replica), role));
+        public CommunityApi.CommunityApiClient Community => new(mesh.Channel(MeshService.ReplicaName("community", replica), role));
     }
+
+    /// <summary>Clients of replica <paramref name="replica"/> of each service, calling as <see cref="TestPartner"/> unless a call carries its own token.</summary>
+    public Caller Replica(int replica, string role = MeshClaims.Roles.Partner) => new(this, role, replica);
 
     /// <summary>Call headers carrying a token the running system accepts.</summary>
     public Metadata As(string role, string? partner = null, string? member = null) =>
@@ -102,7 +112,7 @@ public sealed class MeshFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        System = await TestSystem.StartAsync(CancellationToken.None);
+        System = await TestSystem.StartAsync(CancellationToken.None, Replicas);
         SigningKey = System.SigningKey;
         await Bus.StartAsync(await ConnectionStringAsync("messaging"));
     }
@@ -131,6 +141,21 @@ public sealed class MeshFixture : IAsyncLifetime
             return channel;
         }
     }
+}
+
+/// <summary>
+/// The same system with two replicas of every service. Collections run one after the other, so
+/// the two systems never share the machine's cores.
+/// </summary>
+public sealed class ReplicatedMeshFixture : MeshFixture
+{
+    protected override int Replicas => 2;
+}
+
+[CollectionDefinition(Name)]
+public sealed class ReplicatedMeshCollection : ICollectionFixture<ReplicatedMeshFixture>
+{
+    public const string Name = "mesh with two replicas of every service";
 }
 
 [CollectionDefinition(Name)]

@@ -44,8 +44,11 @@ public sealed class TestSystem : IAsyncDisposable
     /// </summary>
     public const string RedeliverySeconds = "1,2,4,8,16";
 
-    /// <summary>Starts the system, as durable as ./mesh up's (PostgreSQL with fsync and synchronous commit).</summary>
-    public static async Task<TestSystem> StartAsync(CancellationToken ct)
+    /// <summary>
+    /// Starts the system, as durable as ./mesh up's (PostgreSQL with fsync and synchronous commit),
+    /// with <paramref name="replicas"/> replicas of each of the four services.
+    /// </summary>
+    public static async Task<TestSystem> StartAsync(CancellationToken ct, int replicas = 1)
     {
         var state = Directory.CreateTempSubdirectory("conductormesh-test-").FullName;
         // The servers run as their own system users when started by root; they must reach the folder.
@@ -65,6 +68,7 @@ public sealed class TestSystem : IAsyncDisposable
             $"ASPIRE_RESOURCE_SERVICE_ENDPOINT_URL=http://localhost:{ports[3]}",
             "ASPIRE_ALLOW_UNSECURED_TRANSPORT=true",
             $"ASPIRE_DASHBOARD_FRONTEND_BROWSERTOKEN={browserToken}",
+            .. new[] { "ideas", "voting", "grants", "community" }.Select(service => $"Mesh:Replicas:{service}={replicas}"),
         ], (options, _) => options.DisableDashboard = false, ct);
         foreach (var service in builder.Resources.OfType<ServiceResource>())
         {
