@@ -31,18 +31,7 @@ public sealed class ReplicaTests(ReplicatedMeshFixture mesh)
         var voter = await mesh.NewMemberAsync("voter");
 
         // A hundred votes at once, every other one to the second replica; each idea gets four.
-        var outcomes = await Task.WhenAll(Enumerable.Range(0, 100).Select(async i =>
-        {
-            try
-            {
-                var cast = await mesh.Replica(1 + i % 2).Voting.CastVoteAsync(Vote(voter, ideas[i % 25]));
-                return (StatusCode.OK, cast.IdeaId);
-            }
-            catch (RpcException e)
-            {
-                return (e.StatusCode, "");
-            }
-        }));
+        var outcomes = await Scenario.AllAtOnceAsync(100, i => mesh.Replica(1 + i % 2).Voting.CastVoteAsync(Vote(voter, ideas[i % 25])).ResponseAsync);
 
         var accepted = outcomes.Where(o => o.Item1 == StatusCode.OK).Select(o => o.Item2).ToList();
         Assert.Equal(7, accepted.Count);

@@ -53,6 +53,20 @@ public sealed class Scenario(MeshFixture mesh)
         return await mesh.Ideas.ApproveIdeaAsync(new ApproveIdeaRequest { IdeaId = idea.Id, ModeratorId = "moderator-1" });
     }
 
+    /// <summary>The outcomes of <paramref name="count"/> votes cast at once: OK with the idea voted for, or the refusal's status.</summary>
+    public static async Task<(StatusCode Code, string IdeaId)[]> AllAtOnceAsync(int count, Func<int, Task<CastVoteResponse>> cast) =>
+        await Task.WhenAll(Enumerable.Range(0, count).Select(async i =>
+        {
+            try
+            {
+                return (StatusCode.OK, (await cast(i)).IdeaId);
+            }
+            catch (RpcException e)
+            {
+                return (e.StatusCode, "");
+            }
+        }));
+
     /// <summary>Casts <paramref name="count"/> votes for the idea, each by a different voter.</summary>
     public async Task VoteAsync(Idea idea, int count)
     {

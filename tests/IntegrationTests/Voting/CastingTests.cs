@@ -32,18 +32,7 @@ public sealed class CastingTests(MeshFixture mesh)
         var ideas = await ApprovedIdeasAsync(cycle, 26);
         var voter = await mesh.NewMemberAsync("voter"); // voting through the test partner, whose limit is far above 100 calls
 
-        var outcomes = await Task.WhenAll(Enumerable.Range(0, 100).Select(async i =>
-        {
-            try
-            {
-                var cast = await mesh.Partner.Voting.CastVoteAsync(Vote(voter, ideas[i % 25]));
-                return (StatusCode.OK, cast.IdeaId);
-            }
-            catch (RpcException e)
-            {
-                return (e.StatusCode, "");
-            }
-        }));
+        var outcomes = await Scenario.AllAtOnceAsync(100, i => mesh.Partner.Voting.CastVoteAsync(Vote(voter, ideas[i % 25])).ResponseAsync);
 
         var accepted = outcomes.Where(o => o.Item1 == StatusCode.OK).Select(o => o.Item2).ToList();
         Assert.Equal(7, accepted.Count);
