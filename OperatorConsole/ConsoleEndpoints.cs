@@ -25,9 +25,16 @@ public static class ConsoleEndpoints
         }));
         app.MapGet("/api/bus", async (BusView view, CancellationToken ct) => Results.Ok(await view.ReadAsync(ct)));
         app.MapPost("/api/bus/replay", async (FailedEvents failed, string queue, CancellationToken ct) =>
-            queue.EndsWith(FailedEvents.Suffix, StringComparison.Ordinal)
-                ? Results.Ok(new { queue, replayed = await failed.ReplayAsync(queue, ct) })
-                : Results.BadRequest(new { problem = $"{queue} is not an error queue (its name ends in {FailedEvents.Suffix})" }));
+        {
+            try
+            {
+                return Results.Ok(new { queue, replayed = await failed.ReplayAsync(queue, ct) });
+            }
+            catch (ArgumentException e)
+            {
+                return Results.BadRequest(new { problem = e.Message });
+            }
+        });
         app.MapGet("/api/leaderboard", LeaderboardStreamAsync);
         return app;
     }

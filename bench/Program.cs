@@ -27,7 +27,7 @@ await using var system = await TestSystem.StartAsync(CancellationToken.None);
     var key = system.SigningKey;
     var operatorToken = new SelfIssuedToken(key, MeshClaims.Roles.Operator, "bench");
     GrpcChannel Channel(string service, SelfIssuedToken? token = null) => BearerChannel.To(system.Url(service), () => (token ?? operatorToken).Current);
-    Metadata As(string member) => new() { { "authorization", $"Bearer {MeshTokens.Issue(key, MeshClaims.Roles.Member, member: member)}" } };
+    Metadata As(string member) => Voters.TokenOf(key, member);
     var echoClient = new Echo.EchoClient(GrpcChannel.ForAddress($"http://127.0.0.1:{echoPort}", new GrpcChannelOptions { HttpHandler = new SocketsHttpHandler { EnableMultipleHttp2Connections = true } }));
     var grants = new GrantsApi.GrantsApiClient(Channel("grants"));
     var ideas = new IdeasApi.IdeasApiClient(Channel("ideas"));
@@ -39,14 +39,22 @@ await using var system = await TestSystem.StartAsync(CancellationToken.None);
     // A program whose voters may vote a lot, with 200 ideas in the vote.
     var program = await grants.CreateProgramAsync(new CreateProgramRequest { Name = "Benchmark", BudgetMinor = 100_000_000, DailyVoteAllowance = 1_000 });
     var cycle = await grants.OpenCycleAsync(new OpenCycleRequest { ProgramId = program.Id, Name = "bench" });
-    var ballot = new List<string>();
-    for (var i = 0; i < 200; i++)
+    var ballot = await BallotAsync(cycle.Id, 200, "Benchmark");
+
+    // Ideas approved into the vote of a cycle, each by an author of its own, across the categories.
+    async Task<List<string>> BallotAsync(string cycleId, int count, string name)
     {
-        var idea = await ideas.SubmitIdeaAsync(new SubmitIdeaRequest
+        var approved = new List<string>();
+        for (var i = 0; i < count; i++)
         {
-            CycleId = cycle.Id, Title = $"Benchmark idea {i}", Description = "Load", Category = (Category)(1 + i % 6), Tier = "5k", AuthorMemberId = $"a{i}",
-        }, As($"a{i}"));
-        ballot.Add((await ideas.ApproveIdeaAsync(new ApproveIdeaRequest { IdeaId = idea.Id, ModeratorId = "bench" })).Id);
+            var author = $"{name}-author-{i}";
+            var idea = await ideas.SubmitIdeaAsync(new SubmitIdeaRequest
+            {
+                CycleId = cycleId, Title = $"{name} idea {i}", Description = "Load", Category = (Category)(1 + i % 6), Tier = "5k", AuthorMemberId = author,
+            }, As(author));
+            approved.Add((await ideas.ApproveIdeaAsync(new ApproveIdeaRequest { IdeaId = idea.Id, ModeratorId = "bench" })).Id);
+        }
+        return approved;
     }
     // Every vote by a new voter, so each one is accepted: the measure is the accepted-vote path.
     // Their tokens are made now, as a partner holds its members' tokens, not during the measure.
@@ -102,15 +110,7 @@ await using var system = await TestSystem.StartAsync(CancellationToken.None);
     // idea: 20 votes a member, within the velocity threshold, so every vote is counted. The rate is
     // of counted votes: from the first vote sent until the leaderboard shows them all.
     var bulkCycle = await grants.OpenCycleAsync(new OpenCycleRequest { ProgramId = program.Id, Name = "bulk" });
-    var bulkBallot = new List<string>();
-    for (var i = 0; i < 20; i++)
-    {
-        var idea = await ideas.SubmitIdeaAsync(new SubmitIdeaRequest
-        {
-            CycleId = bulkCycle.Id, Title = $"Bulk idea {i}", Description = "Load", Category = (Category)(1 + i % 6), Tier = "5k", AuthorMemberId = $"b{i}",
-        }, As($"b{i}"));
-        bulkBallot.Add((await ideas.ApproveIdeaAsync(new ApproveIdeaRequest { IdeaId = idea.Id, ModeratorId = "bench" })).Id);
-    }
+    var bulkBallot = await BallotAsync(bulkCycle.Id, 20, "Bulk");
     var fans = new string[5_000];
     await Parallel.ForAsync(0, fans.Length, new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (i, ct) =>
         fans[i] = (await gatewayMembers.RegisterMemberAsync(new RegisterMemberRequest { Handle = $"fan-{run}-{i}", DisplayName = "Fan" }, cancellationToken: ct)).Id);
@@ -154,11 +154,7 @@ await using var system = await TestSystem.StartAsync(CancellationToken.None);
     {
         ProgramId = (await grants.CreateProgramAsync(new CreateProgramRequest { Name = "Fresh", BudgetMinor = 1_000_000, DailyVoteAllowance = 1_000 })).Id, Name = "fresh",
     });
-    var freshIdea = (await ideas.ApproveIdeaAsync(new ApproveIdeaRequest
-    {
-        IdeaId = (await ideas.SubmitIdeaAsync(new SubmitIdeaRequest { CycleId = freshCycle.Id, Title = "Fresh idea", Description = "d", Category = Category.Health, Tier = "5k", AuthorMemberId = "f" }, As("f"))).Id,
-        ModeratorId = "bench",
-    })).Id;
+    var freshIdea = (await BallotAsync(freshCycle.Id, 1, "Fresh"))[0];
     using var watch = voting.WatchLeaderboard(new GetLeaderboardRequest { CycleId = freshCycle.Id, Top = 1 });
     var delays = new List<double>();
     for (var i = 1; i <= 200; i++)

@@ -25,10 +25,10 @@ public static class MeshPorts
     };
 
     public static int Of(IConfiguration configuration, string resource) =>
-        configuration.GetValue<int?>($"MESH_{resource.ToUpperInvariant().Replace('-', '_')}_PORT") ?? Defaults[resource];
+        OfOrAny(configuration, resource) ?? throw new KeyNotFoundException($"{resource} has no known port");
 
     /// <summary>The resource's port if it has one; none (a free one chosen at start) for a second replica of a service.</summary>
-    public static int? OfReplica(IConfiguration configuration, string resource) =>
-        Defaults.ContainsKey(resource) ? Of(configuration, resource)
-            : configuration.GetValue<int?>($"MESH_{resource.ToUpperInvariant().Replace('-', '_')}_PORT");
+    public static int? OfOrAny(IConfiguration configuration, string resource) =>
+        configuration.GetValue<int?>($"MESH_{resource.ToUpperInvariant().Replace('-', '_')}_PORT")
+            ?? (Defaults.TryGetValue(resource, out var port) ? port : null);
 }

@@ -70,7 +70,7 @@ public static class ServiceExtensions
         var service = new ServiceResource(name, Path.Combine(output, Path.GetFileNameWithoutExtension(project)), output);
         var http = new EndpointReference(service, "http");
         return builder.AddResource(service)
-            .WithHttpEndpoint(port: MeshPorts.OfReplica(builder.Configuration, name), name: "http")
+            .WithHttpEndpoint(port: MeshPorts.OfOrAny(builder.Configuration, name), name: "http")
             .WithEnvironment(context =>
             {
                 context.EnvironmentVariables["ASPNETCORE_URLS"] = ReferenceExpression.Create($"http://localhost:{http.Property(EndpointProperty.TargetPort)}");

@@ -42,7 +42,7 @@ public sealed class FailedEvents(BrokerConnection broker)
     {
         if (!errorQueue.EndsWith(Suffix, StringComparison.Ordinal))
         {
-            throw new ArgumentException($"{errorQueue} is not an error queue (its name ends in {Suffix})", nameof(errorQueue));
+            throw new ArgumentException($"{errorQueue} is not an error queue (its name ends in {Suffix})");
         }
         var queue = errorQueue[..^Suffix.Length];
         await using var channel = await broker.OpenChannelAsync(ct);

@@ -89,6 +89,23 @@ public class MeshFixture : IAsyncLifetime
             ? e.Snapshot.Urls.Select(u => u.Url).Single(u => u.Contains("/login?t=", StringComparison.Ordinal))
             : throw new InvalidOperationException("the console has no state");
 
+    /// <summary>A client of the operator console's API, logged in with this run's login.</summary>
+    public HttpClient ConsoleApi()
+    {
+        var login = ConsoleLoginLink;
+        var console = new HttpClient { BaseAddress = new Uri(login[..login.IndexOf("/login", StringComparison.Ordinal)]) };
+        console.DefaultRequestHeaders.Authorization = new("Bearer", login[(login.IndexOf("?t=", StringComparison.Ordinal) + 3)..]);
+        return console;
+    }
+
+    /// <summary>Runs SQL on one of the system's databases (by its resource name, such as <c>votingdb</c>) and answers the first column of its first row.</summary>
+    public async Task<object?> SqlAsync(string database, string sql)
+    {
+        await using var connection = new Npgsql.NpgsqlConnection(await ConnectionStringAsync(database));
+        await connection.OpenAsync();
+        return await new Npgsql.NpgsqlCommand(sql, connection).ExecuteScalarAsync();
+    }
+
     /// <summary>How many times the AppHost started a resource again after it ended on its own.</summary>
     public int Restarts(string resource) =>
         App.ResourceNotifications.TryGetCurrentState(resource, out var e)

@@ -60,10 +60,8 @@ public sealed class OutboxTests(MeshFixture mesh)
                 "SELECT problem FROM outbox WHERE type = 'ConductorMesh.Contracts.NoSuchEvent' AND set_aside_at IS NOT NULL", connection).ExecuteScalarAsync() as string;
         }, p => p is not null, "the bad row to be set aside");
         Assert.Contains("NoSuchEvent", problem);
-        using var console = new HttpClient();
-        var login = mesh.ConsoleLoginLink;
-        console.DefaultRequestHeaders.Authorization = new("Bearer", login[(login.IndexOf("?t=", StringComparison.Ordinal) + 3)..]);
-        using var bus = System.Text.Json.JsonDocument.Parse(await console.GetStringAsync($"{login[..login.IndexOf("/login", StringComparison.Ordinal)]}/api/bus"));
+        using var console = mesh.ConsoleApi();
+        using var bus = System.Text.Json.JsonDocument.Parse(await console.GetStringAsync("/api/bus"));
         var shown = bus.RootElement.GetProperty("outbox").EnumerateArray().Single(o => o.GetProperty("service").GetString() == "ideas");
         Assert.True(shown.GetProperty("setAside").GetInt64() >= 1);
     }

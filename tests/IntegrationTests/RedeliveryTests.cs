@@ -1,9 +1,7 @@
-using System.Net.Http.Headers;
 using System.Text.Json;
 using ConductorMesh.Community.V1;
-using Aspire.Hosting.Testing;
+using ConductorMesh.ServiceDefaults.Messaging;
 using ConductorMesh.Testing;
-using Npgsql;
 
 namespace ConductorMesh.IntegrationTests;
 
@@ -21,7 +19,8 @@ public sealed class RedeliveryTests(MeshFixture mesh)
     public async Task An_event_that_meets_its_consumer_s_database_closed_is_delivered_again_later_and_applied()
     {
         var (_, cycle) = await scenario.OpenCycleAsync(1_000_000, Scenario.FiveK);
-        var parkedBefore = await ParkedAsync();
+        // Every event parked for its first later delivery passes the first wait queue's exchange.
+        await using var firstWait = await BrokerTap.OpenAsync(mesh, Redelivery.WaitQueue(TimeSpan.FromSeconds(1)));
         await SetCommunityDatabaseOpenAsync(false);
         ListIdeaActivityRequest activity;
         try
@@ -30,7 +29,12 @@ public sealed class RedeliveryTests(MeshFixture mesh)
             activity = new ListIdeaActivityRequest { IdeaId = idea.Id };
 
             // Community's quick retries are spent, and the event waits in the broker for its next delivery.
-            await Eventually.Get(ParkedAsync, n => n > parkedBefore, "the event to be parked for a later delivery", seconds: 60);
+            var parked = new List<string>();
+            await Eventually.Get(async () =>
+            {
+                parked.AddRange(await firstWait.TakeAllAsync());
+                return parked;
+            }, bodies => bodies.Any(body => body.Contains(idea.Id, StringComparison.Ordinal)), "the event to be parked for a later delivery", seconds: 60);
         }
         finally
         {
@@ -78,8 +82,8 @@ public sealed class RedeliveryTests(MeshFixture mesh)
             await CommunityAsync("DROP TRIGGER test_refuse_marked ON activities; DROP FUNCTION test_refuse_marked();");
         }
 
-        using var console = ConsoleClient(out var root);
-        using var replay = await console.PostAsync($"{root}/api/bus/replay?queue={Uri.EscapeDataString(queue)}", null);
+        using var console = mesh.ConsoleApi();
+        using var replay = await console.PostAsync($"/api/bus/replay?queue={Uri.EscapeDataString(queue)}", null);
         replay.EnsureSuccessStatusCode();
         using var replayed = JsonDocument.Parse(await replay.Content.ReadAsStringAsync());
         Assert.True(replayed.RootElement.GetProperty("replayed").GetInt32() >= 1);
@@ -93,28 +97,19 @@ public sealed class RedeliveryTests(MeshFixture mesh)
     [Fact]
     public async Task Only_an_error_queue_can_be_replayed()
     {
-        using var console = ConsoleClient(out var root);
+        using var console = mesh.ConsoleApi();
 
-        using var refused = await console.PostAsync($"{root}/api/bus/replay?queue=community-idea-submitted", null);
+        using var refused = await console.PostAsync($"/api/bus/replay?queue=community-idea-submitted", null);
 
         Assert.Equal(System.Net.HttpStatusCode.BadRequest, refused.StatusCode);
         Assert.Contains("not an error queue", await refused.Content.ReadAsStringAsync());
     }
 
-    private HttpClient ConsoleClient(out string root)
-    {
-        var login = mesh.ConsoleLoginLink;
-        root = login[..login.IndexOf("/login", StringComparison.Ordinal)];
-        var console = new HttpClient();
-        console.DefaultRequestHeaders.Authorization = new("Bearer", login[(login.IndexOf("?t=", StringComparison.Ordinal) + 3)..]);
-        return console;
-    }
-
     /// <summary>The console's entry for the failed event about <paramref name="ideaId"/>, if it shows one.</summary>
     private async Task<JsonElement?> FailedInConsoleAsync(string ideaId)
     {
-        using var console = ConsoleClient(out var root);
-        using var bus = JsonDocument.Parse(await console.GetStringAsync($"{root}/api/bus"));
+        using var console = mesh.ConsoleApi();
+        using var bus = JsonDocument.Parse(await console.GetStringAsync("/api/bus"));
         foreach (var failed in bus.RootElement.GetProperty("failed").EnumerateArray())
         {
             if (failed.GetProperty("first").EnumerateArray().Any(e => e.GetProperty("reason").GetString()!.Contains(ideaId, StringComparison.Ordinal)))
@@ -125,37 +120,11 @@ public sealed class RedeliveryTests(MeshFixture mesh)
         return null;
     }
 
-    /// <summary>How many events were parked in the first delay's wait queue, as the broker counts them.</summary>
-    private async Task<long> ParkedAsync()
-    {
-        using var management = new HttpClient();
-        management.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String("guest:guest"u8.ToArray()));
-        using var response = await management.GetAsync($"{mesh.App.GetEndpoint("messaging", "management")}api/queues/%2F/mesh.redelivery.1s");
-        if (response.StatusCode == System.Net.HttpStatusCode.NotFound)
-        {
-            return 0;
-        }
-        response.EnsureSuccessStatusCode();
-        using var queue = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
-        return queue.RootElement.TryGetProperty("message_stats", out var stats) && stats.TryGetProperty("publish", out var published)
-            ? published.GetInt64() : 0;
-    }
-
     /// <summary>Closes Community's database to new connections and ends its sessions, as an outage of it would; or opens it again.</summary>
-    private async Task SetCommunityDatabaseOpenAsync(bool open)
-    {
-        await using var connection = new NpgsqlConnection(await mesh.ConnectionStringAsync("ideasdb"));
-        await connection.OpenAsync();
-        await new NpgsqlCommand(open
+    private Task SetCommunityDatabaseOpenAsync(bool open) =>
+        mesh.SqlAsync("ideasdb", open
             ? "ALTER DATABASE community ALLOW_CONNECTIONS true"
-            : "ALTER DATABASE community ALLOW_CONNECTIONS false; SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = 'community'",
-            connection).ExecuteNonQueryAsync();
-    }
+            : "ALTER DATABASE community ALLOW_CONNECTIONS false; SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = 'community'");
 
-    private async Task CommunityAsync(string sql)
-    {
-        await using var connection = new NpgsqlConnection(await mesh.ConnectionStringAsync("communitydb"));
-        await connection.OpenAsync();
-        await new NpgsqlCommand(sql, connection).ExecuteNonQueryAsync();
-    }
+    private Task CommunityAsync(string sql) => mesh.SqlAsync("communitydb", sql);
 }

@@ -5,8 +5,7 @@ using ConductorMesh.Grants.V1;
 using ConductorMesh.Ideas.V1;
 using ConductorMesh.Voting.V1;
 using Grpc.Core;
-using Npgsql;
-using RabbitMQ.Client;
+using ConductorMesh.ServiceDefaults.Messaging;
 
 namespace ConductorMesh.IntegrationTests;
 
@@ -78,10 +77,7 @@ public sealed class ReplicaTests(ReplicatedMeshFixture mesh)
     public async Task Each_event_leaves_the_outbox_once_when_both_replicas_relay()
     {
         var (_, cycle) = await scenario.OpenCycleAsync(1_000_000, new Tier { Name = "5k", AmountMinor = 5_000_00, Slots = 40 });
-        await using var connection = await new ConnectionFactory { Uri = new Uri(await mesh.ConnectionStringAsync("messaging")) }.CreateConnectionAsync();
-        await using var channel = await connection.CreateChannelAsync();
-        var queue = (await channel.QueueDeclareAsync("", durable: false, exclusive: true, autoDelete: true)).QueueName;
-        await channel.QueueBindAsync(queue, "ConductorMesh.Contracts:IdeaSubmitted", "");
+        await using var tap = await BrokerTap.OpenAsync(mesh, "ConductorMesh.Contracts:IdeaSubmitted");
 
         // Forty submissions at once, half through each replica: both relays publish from the one outbox.
         var authors = await mesh.NewMembersAsync(40, "author");
@@ -91,12 +87,8 @@ public sealed class ReplicaTests(ReplicatedMeshFixture mesh)
         await Eventually.Get(UnsentOutboxRowsAsync, n => n == 0, "the ideas outbox to be sent");
 
         // Every publish confirmed by the broker is in the queue by now.
-        var delivered = new List<(string EventId, string IdeaId)>();
-        while (await channel.BasicGetAsync(queue, autoAck: true) is { } message)
-        {
-            var payload = JsonDocument.Parse(message.Body).RootElement.GetProperty("message");
-            delivered.Add((payload.GetProperty("eventId").GetString()!, payload.GetProperty("ideaId").GetString()!));
-        }
+        var delivered = (await tap.TakeAllAsync()).Select(body => JsonDocument.Parse(body).RootElement.GetProperty("message"))
+            .Select(payload => (EventId: payload.GetProperty("eventId").GetString()!, IdeaId: payload.GetProperty("ideaId").GetString()!)).ToList();
         var ofOurs = delivered.Where(d => ours.Contains(d.IdeaId)).ToList();
         Assert.Equal(40, ofOurs.Count);
         Assert.Equal(40, ofOurs.Select(d => d.EventId).Distinct().Count());
@@ -119,8 +111,8 @@ public sealed class ReplicaTests(ReplicatedMeshFixture mesh)
             {
                 await feed.ResponseHeadersAsync; // sent once the stream is listening
             }
-            var boardsSeeTwo = boards.Select(b => UntilAsync(b.ResponseStream, l => l.Entries.Any(e => e.IdeaId == idea.Id && e.Votes == 2), deadline.Token)).ToList();
-            var feedsSeeComment = feeds.Select(f => UntilAsync(f.ResponseStream, a => a.Kind == ConductorMesh.Community.V1.ActivityKind.CommentPosted && a.IdeaId == idea.Id, deadline.Token)).ToList();
+            var boardsSeeTwo = boards.Select(b => b.ResponseStream.FirstMatchAsync(l => l.Entries.Any(e => e.IdeaId == idea.Id && e.Votes == 2), deadline.Token)).ToList();
+            var feedsSeeComment = feeds.Select(f => f.ResponseStream.FirstMatchAsync(a => a.Kind == ConductorMesh.Community.V1.ActivityKind.CommentPosted && a.IdeaId == idea.Id, deadline.Token)).ToList();
 
             await CastThroughBothAsync(idea, 2);
             var commenter = await mesh.NewMemberAsync("commenter");
@@ -146,38 +138,14 @@ public sealed class ReplicaTests(ReplicatedMeshFixture mesh)
         }
     }
 
-    private static async Task<T> UntilAsync<T>(IAsyncStreamReader<T> stream, Func<T, bool> match, CancellationToken ct)
-    {
-        while (await stream.MoveNext(ct))
-        {
-            if (match(stream.Current))
-            {
-                return stream.Current;
-            }
-        }
-        throw new InvalidOperationException("the stream ended before what was awaited");
-    }
-
     /// <summary>The replicas holding the tally's PostgreSQL session lock, by the names they give PostgreSQL.</summary>
-    private async Task<List<string>> TallyLeadersAsync()
-    {
-        await using var source = NpgsqlDataSource.Create(await mesh.ConnectionStringAsync("votingdb"));
-        await using var reader = await source.CreateCommand(
+    private async Task<List<string>> TallyLeadersAsync() =>
+        ((string)(await mesh.SqlAsync("votingdb",
             """
-            SELECT a.application_name FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
+            SELECT coalesce(string_agg(a.application_name, ','), '') FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
             WHERE l.locktype = 'advisory' AND l.granted AND ((l.classid::bigint << 32) | l.objid::bigint) = x'766F74696E67'::bigint
-            """).ExecuteReaderAsync();
-        var names = new List<string>();
-        while (await reader.ReadAsync())
-        {
-            names.Add(reader.GetString(0));
-        }
-        return names;
-    }
+            """))!).Split(',', StringSplitOptions.RemoveEmptyEntries).ToList();
 
-    private async Task<long> UnsentOutboxRowsAsync()
-    {
-        await using var source = NpgsqlDataSource.Create(await mesh.ConnectionStringAsync("ideasdb"));
-        return (long)(await source.CreateCommand("SELECT count(*) FROM outbox WHERE sent_at IS NULL AND problem IS NULL").ExecuteScalarAsync())!;
-    }
+    /// <summary>Events waiting in Ideas' outbox, by the query the relay and the console read the backlog with.</summary>
+    private async Task<long> UnsentOutboxRowsAsync() => (long)(await mesh.SqlAsync("ideasdb", Outbox.BacklogSql))!;
 }

@@ -17,18 +17,6 @@ public sealed class FeedAndElementsTests(MeshFixture mesh)
         Eventually.Get(() => mesh.Partner.Community.GetFeedAsync(new GetFeedRequest { MemberId = member.Id, PageSize = 200 }).ResponseAsync, done, what);
 
     /// <summary>The first activity on the stream that matches; others (earlier events still arriving) pass by.</summary>
-    private static async Task<Activity> NextAsync(Grpc.Core.IAsyncStreamReader<Activity> stream, Func<Activity, bool> match, CancellationToken ct)
-    {
-        while (await stream.MoveNext(ct))
-        {
-            if (match(stream.Current))
-            {
-                return stream.Current;
-            }
-        }
-        throw new InvalidOperationException("The feed stream ended before the activity came.");
-    }
-
     private static bool Has(Feed feed, ActivityKind kind, string ideaId) => feed.Items.Any(i => i.Kind == kind && i.IdeaId == ideaId);
 
     [Fact]
@@ -47,7 +35,7 @@ public sealed class FeedAndElementsTests(MeshFixture mesh)
         using var live = mesh.Partner.Community.WatchFeed(new WatchFeedRequest { MemberId = reader.Id });
         await live.ResponseHeadersAsync; // sent once the stream is listening
         using var streamTimeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        var commentStreamed = NextAsync(live.ResponseStream, a => a.Kind == ActivityKind.CommentPosted && a.IdeaId == followedIdea.Id, streamTimeout.Token);
+        var commentStreamed = live.ResponseStream.FirstMatchAsync(a => a.Kind == ActivityKind.CommentPosted && a.IdeaId == followedIdea.Id, streamTimeout.Token);
         await mesh.Partner.Community.PostCommentAsync(new PostCommentRequest { IdeaId = followedIdea.Id, AuthorId = commenter.Id, Body = "Love it" });
         using var call = mesh.Partner.Voting.CastVotes(); // a text-message gateway, for its members
         foreach (var fan in await mesh.NewMembersAsync(100, "fan"))

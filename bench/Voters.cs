@@ -19,9 +19,13 @@ public sealed class Voters(byte[] signingKey, string run)
         pool = [.. pool, .. Enumerable.Range(start, count).Select(n =>
         {
             var voter = $"v{run}-{n}";
-            return (voter, new Metadata { { "authorization", $"Bearer {MeshTokens.Issue(signingKey, MeshClaims.Roles.Member, member: voter)}" } });
+            return (voter, TokenOf(signingKey, voter));
         })];
     }
+
+    /// <summary>Call headers of a member acting as themselves.</summary>
+    public static Metadata TokenOf(byte[] signingKey, string member) =>
+        new() { { "authorization", $"Bearer {MeshTokens.Issue(signingKey, MeshClaims.Roles.Member, member: member)}" } };
 
     /// <summary>The next unused voter; past the pool, the measure fails loudly rather than mint during it.</summary>
     public (string Voter, Metadata Token) Next()
