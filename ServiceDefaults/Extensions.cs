@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
@@ -50,6 +51,7 @@ public static class Extensions
                 .AddMeter("MassTransit")
                 .AddMeter(MeshTelemetry.Name))
             .WithTracing(tracing => tracing
+                .SetSampler(RateLimitedSampler.ForServices(builder.Configuration.GetValue("Telemetry:TracesPerSecond", 10.0)))
                 .AddSource(builder.Environment.ApplicationName, MeshTelemetry.Name)
                 .AddAspNetCoreInstrumentation(o => o.Filter = context => !IsHealthPath(context.Request.Path))
                 .AddGrpcClientInstrumentation()

@@ -5,6 +5,7 @@
 // own, a temporary folder) but with durable PostgreSQL, loads a program with ideas, measures, and
 // writes docs/benchmarks.md.
 using ConductorMesh.AppHost;
+using ConductorMesh.AppHost.Infrastructure;
 using ConductorMesh.Bench;
 using ConductorMesh.Community.V1;
 using ConductorMesh.ServiceDefaults.Auth;

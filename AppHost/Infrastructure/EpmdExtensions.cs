@@ -12,14 +12,8 @@ public static class EpmdExtensions
     {
         var epmd = builder.AddExecutable(name, ServerUser.Binary("epmd"), data);
         return epmd
-            // Not behind DCP's proxy: Erlang's epmd client gets no answer through it. A test run
-            // beside a running system gives this port a free one (MESH_MESSAGING_EPMD_PORT).
-            .WithEndpoint("tcp", e =>
-            {
-                e.Port = e.TargetPort = MeshPorts.Of(builder.Configuration, name);
-                e.IsProxied = false;
-                e.UriScheme = "tcp";
-            })
+            // Erlang's epmd client gets no answer through DCP's proxy anyway.
+            .WithEndpoint("tcp", e => e.Direct(MeshPorts.Of(builder.Configuration, name)).UriScheme = "tcp")
             .WithUrlForEndpoint("tcp", u => u.DisplayLocation = UrlDisplayLocation.DetailsOnly)
             .WithArgs(context =>
             {

@@ -26,11 +26,7 @@ public static class PostgresExtensions
         List<string> settings = ["listen_addresses=127.0.0.1", $"unix_socket_directories={data}", "max_connections=300"];
         builder.Eventing.Subscribe<BeforeResourceStartedEvent>(server, (_, ct) => InitializeClusterAsync(cluster, data, ct));
         return builder.AddResource(server)
-            .WithEndpoint(LocalPostgresResource.EndpointName, e =>
-            {
-                e.Port = MeshPorts.Of(builder.Configuration, name);
-                e.UriScheme = "tcp";
-            })
+            .WithEndpoint(LocalPostgresResource.EndpointName, e => e.Direct(MeshPorts.Of(builder.Configuration, name)).UriScheme = "tcp")
             .WithArgs(context =>
             {
                 context.Args.Add(cluster);

@@ -35,9 +35,9 @@ public static class RabbitMqExtensions
         var port = (string endpoint) => MeshPorts.Of(builder.Configuration, endpoint);
         return builder.AddResource(broker)
             .WithArgs(args)
-            .WithEndpoint(LocalRabbitMqResource.EndpointName, e => (e.Port, e.UriScheme) = (port(name), "amqp"))
-            .WithEndpoint(LocalRabbitMqResource.DistributionEndpointName, e => (e.Port, e.UriScheme) = (port($"{name}-dist"), "tcp"))
-            .WithHttpEndpoint(port: port($"{name}-management"), name: LocalRabbitMqResource.ManagementEndpointName)
+            .WithEndpoint(LocalRabbitMqResource.EndpointName, e => e.Direct(port(name)).UriScheme = "amqp")
+            .WithEndpoint(LocalRabbitMqResource.DistributionEndpointName, e => e.Direct(port($"{name}-dist")).UriScheme = "tcp")
+            .WithEndpoint(LocalRabbitMqResource.ManagementEndpointName, e => e.Direct(port($"{name}-management")).UriScheme = "http")
             .WithUrlForEndpoint(LocalRabbitMqResource.ManagementEndpointName, u => u.DisplayText = "Management UI (guest/guest)")
             .WithUrlForEndpoint(LocalRabbitMqResource.EndpointName, u => u.DisplayLocation = UrlDisplayLocation.DetailsOnly)
             .WithUrlForEndpoint(LocalRabbitMqResource.DistributionEndpointName, u => u.DisplayLocation = UrlDisplayLocation.DetailsOnly)
@@ -60,8 +60,10 @@ public static class RabbitMqExtensions
         env["RABBITMQ_DIST_PORT"] = broker.Distribution.Property(EndpointProperty.TargetPort);
         env["ERL_EPMD_PORT"] = epmd.GetEndpoint("tcp").Property(EndpointProperty.Port);
         env["ERL_EPMD_ADDRESS"] = "127.0.0.1";
+        // Erlang's schedulers spin while they wait for work (+sbwt): on a few shared cores that is
+        // most of an idle broker's CPU, taken from the services; without it they sleep at once.
         env["RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS"] = ReferenceExpression.Create(
-            $"-kernel inet_dist_use_interface {{127,0,0,1}} -rabbitmq_management tcp_config [{{port,{management}}},{{ip,\"127.0.0.1\"}}]");
+            $"+sbwt none +sbwtdcpu none +sbwtdio none -kernel inet_dist_use_interface {{127,0,0,1}} -rabbitmq_management tcp_config [{{port,{management}}},{{ip,\"127.0.0.1\"}}]");
         env["RABBITMQ_MNESIA_BASE"] = Path.Combine(data, "mnesia");
         env["RABBITMQ_LOG_BASE"] = Path.Combine(data, "log");
         env["RABBITMQ_LOGS"] = "-";

@@ -21,11 +21,7 @@ public static class RedisExtensions
         var data = state.DataOf(name);
         var redis = new LocalRedisResource(name, ServerUser.Binary("redis-server"), data);
         return builder.AddResource(redis)
-            .WithEndpoint(LocalRedisResource.EndpointName, e =>
-            {
-                e.Port = MeshPorts.Of(builder.Configuration, name);
-                e.UriScheme = "tcp";
-            })
+            .WithEndpoint(LocalRedisResource.EndpointName, e => e.Direct(MeshPorts.Of(builder.Configuration, name)).UriScheme = "tcp")
             .WithArgs(context =>
             {
                 context.Args.Add("--port");

@@ -70,14 +70,22 @@ public static class ServiceExtensions
         var service = new ServiceResource(name, Path.Combine(output, Path.GetFileNameWithoutExtension(project)), output);
         var http = new EndpointReference(service, "http");
         return builder.AddResource(service)
-            .WithHttpEndpoint(port: MeshPorts.OfOrAny(builder.Configuration, name), name: "http")
+            .WithEndpoint("http", e => e.Direct(MeshPorts.OfOrFree(builder.Configuration, name)).UriScheme = "http")
             .WithEnvironment(context =>
             {
                 context.EnvironmentVariables["ASPNETCORE_URLS"] = ReferenceExpression.Create($"http://localhost:{http.Property(EndpointProperty.TargetPort)}");
                 context.EnvironmentVariables["DOTNET_ENVIRONMENT"] = "Production";
                 context.EnvironmentVariables["Logging__Console__FormatterName"] = "simple";
             })
-            .WithOtlpExporter();
+            .WithOtlpExporter()
+            .WithEnvironment(context =>
+            {
+                // Aspire's development defaults export metrics every second and keep every trace;
+                // under load, shipping each vote's trace to the dashboard cost more CPU than the
+                // vote (docs/benchmarks.md). The services' own sampler keeps Telemetry:TracesPerSecond.
+                context.EnvironmentVariables.Remove("OTEL_TRACES_SAMPLER");
+                context.EnvironmentVariables["OTEL_METRIC_EXPORT_INTERVAL"] = "5000";
+            });
     }
 
     /// <summary>

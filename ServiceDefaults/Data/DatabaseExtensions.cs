@@ -20,6 +20,12 @@ public static class DatabaseExtensions
         // tally's lock, which one runs a long query), as Aspire names it (voting, voting-2, ...).
         var named = new Npgsql.NpgsqlConnectionStringBuilder(connectionString);
         named.ApplicationName ??= builder.Configuration["OTEL_SERVICE_NAME"] ?? builder.Environment.ApplicationName;
+        // The same few statements run for every vote and every event: prepared once per
+        // connection, PostgreSQL skips parsing and planning them (a connection string may set another number).
+        if (named.MaxAutoPrepare == 0)
+        {
+            named.MaxAutoPrepare = 100;
+        }
         connectionString = named.ConnectionString;
         // Only commands made for a caller or a consumer become spans: a background poll that finds
         // nothing (the outbox relay, the schedulers) would bury the traces operators look for.

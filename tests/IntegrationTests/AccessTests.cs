@@ -123,9 +123,17 @@ public sealed class AccessTests(MeshFixture mesh)
         return message;
     }
 
-    /// <summary>The digest once two readings in a row agree: what earlier tests set off (events, tallies) has settled.</summary>
+    /// <summary>
+    /// The digest once two readings in a row agree: what earlier tests set off (events, tallies)
+    /// has settled, and no cycle of theirs changes phase on its schedule while this test runs.
+    /// </summary>
     private async Task<string> QuietDigestAsync()
     {
+        await Eventually.Get(() => mesh.SqlAsync("grantsdb",
+            """
+            SELECT count(*) FROM cycles WHERE closed_at IS NULL AND now() + interval '1 minute' >
+                LEAST(closes_at, CASE WHEN submissions_closed_at IS NULL THEN submissions_close_at END, CASE WHEN voting_opened_at IS NULL THEN voting_opens_at END)
+            """), n => Convert.ToInt64(n) == 0, "earlier tests' cycles to pass their deadlines", seconds: 90);
         var last = await DigestAsync();
         return await Eventually.Get(async () => (last, last = await DigestAsync()), d => d.Item1 == d.Item2, "the databases to settle")
             .ContinueWith(t => t.Result.Item2);

@@ -2,6 +2,7 @@ using Aspire.Hosting;
 using Aspire.Hosting.ApplicationModel;
 using Aspire.Hosting.Testing;
 using ConductorMesh.AppHost;
+using ConductorMesh.AppHost.Infrastructure;
 using ConductorMesh.AppHost.Operations;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -10,8 +11,7 @@ namespace ConductorMesh.Testing;
 
 /// <summary>
 /// The very AppHost that <c>./mesh up</c> runs, started through Aspire.Hosting.Testing: every
-/// proxied endpoint on a random port (so a running <c>./mesh up</c> is never touched), the few
-/// others on free ones, its data in a temporary folder removed when it is disposed. Shared by
+/// endpoint on a free port (so a running <c>./mesh up</c> is never touched), its data in a temporary folder removed when it is disposed. Shared by
 /// the integration tests and the benchmark.
 /// </summary>
 public sealed class TestSystem : IAsyncDisposable
@@ -56,16 +56,17 @@ public sealed class TestSystem : IAsyncDisposable
         {
             File.SetUnixFileMode(state, (UnixFileMode)Convert.ToInt32("755", 8));
         }
-        var ports = FreePorts.Take(4);
+        var ports = FreePorts.Take(3);
         var browserToken = Guid.NewGuid().ToString("N");
         var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.ConductorMesh_AppHost>(
         [
             $"Mesh:StateDirectory={state}",
-            // Epmd is the one endpoint outside Aspire's proxy, so not randomized with the others.
-            $"MESH_MESSAGING_EPMD_PORT={ports[1]}",
+            // Every server listens on its port directly, outside Aspire's proxy (MeshPorts.Direct),
+            // so the testing host cannot randomize them: each known port is moved to a free one.
+            .. MeshPorts.Settings.Zip(FreePorts.Take(MeshPorts.Settings.Count())).Select(p => $"{p.First}={p.Second}"),
             $"ASPNETCORE_URLS=http://localhost:{ports[0]}",
-            $"ASPIRE_DASHBOARD_OTLP_ENDPOINT_URL=http://localhost:{ports[2]}",
-            $"ASPIRE_RESOURCE_SERVICE_ENDPOINT_URL=http://localhost:{ports[3]}",
+            $"ASPIRE_DASHBOARD_OTLP_ENDPOINT_URL=http://localhost:{ports[1]}",
+            $"ASPIRE_RESOURCE_SERVICE_ENDPOINT_URL=http://localhost:{ports[2]}",
             "ASPIRE_ALLOW_UNSECURED_TRANSPORT=true",
             $"ASPIRE_DASHBOARD_FRONTEND_BROWSERTOKEN={browserToken}",
             .. new[] { "ideas", "voting", "grants", "community" }.Select(service => $"Mesh:Replicas:{service}={replicas}"),
@@ -99,7 +100,7 @@ public sealed class TestSystem : IAsyncDisposable
         }
     }
 
-    /// <summary>Where a service answers (through Aspire's proxy, as partners reach it).</summary>
+    /// <summary>Where a service answers (its first replica, as partners reach it).</summary>
     public Uri Url(string service) => App.GetEndpoint(service, "http");
 
     public async Task<string> ConnectionStringAsync(string resource) =>

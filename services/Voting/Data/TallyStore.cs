@@ -32,9 +32,15 @@ public sealed class TallyStore(
     private TimeSpan redisBackoff = TimeSpan.FromSeconds(1);
     private DateTime redisRetryAt = DateTime.MinValue;
 
+    /// <summary>The channel that wakes the tally leader; a NOTIFY inside a transaction is delivered at its commit.</summary>
+    public const string WakeChannel = "tally_wake";
+
+    public const string WakeSql = $"NOTIFY {WakeChannel}";
+
     /// <summary>Asks, inside the caller's transaction, for the boards of a cycle (null: every cycle) to be rebuilt by the leader; answers the request's id.</summary>
     public static Task<long> RequestRebuildAsync(NpgsqlTransaction tx, Guid? cycleId) =>
-        tx.Connection!.ExecuteScalarAsync<long>("INSERT INTO leaderboard_rebuilds (cycle_id) VALUES (@cycleId) RETURNING id", new { cycleId }, tx);
+        tx.Connection!.ExecuteScalarAsync<long>(
+            $"INSERT INTO leaderboard_rebuilds (cycle_id) VALUES (@cycleId) RETURNING id; {WakeSql}", new { cycleId }, tx);
 
     /// <summary>
     /// Asks the tally leader (on whichever replica) to rebuild the boards of a cycle, or of every

@@ -153,19 +153,25 @@ public sealed class VoteStore(NpgsqlDataSource dataSource, IOptions<VotingRules>
         return results!;
     }
 
-    /// <summary>Inserts the accepted votes, cast at <paramref name="castAt"/> (the time they were judged by), queues those not held for the tally and stores the allowances used.</summary>
+    /// <summary>
+    /// Inserts the accepted votes, cast at <paramref name="castAt"/> (the time they were judged by),
+    /// queues those not held for the tally, stores the allowances used and wakes the tally leader:
+    /// one round trip, as the statements go to PostgreSQL together.
+    /// </summary>
     private static async Task RecordAsync(
         NpgsqlTransaction tx, DateTime castAt, IReadOnlyList<(Guid Id, NewVote Vote, BallotIdea Idea, DateOnly Day, bool Held)> votes,
         IReadOnlyList<(AllowanceKey Key, int Used)> allowances)
     {
-        var connection = tx.Connection!;
-        await connection.ExecuteAsync(
-            """
+        await tx.Connection!.ExecuteAsync(
+            $"""
             WITH inserted AS (
                 INSERT INTO votes (id, idea_id, cycle_id, program_id, voter_id, vote_day, channel, idempotency_key, review, cast_at)
                 SELECT *, @castAt FROM unnest(@ids, @ideaIds, @cycleIds, @programIds, @voters, @days, @channels, @keys, @reviews)
                 RETURNING idea_id, cycle_id, cast_at, voter_id, review)
-            INSERT INTO untallied_votes (idea_id, cycle_id, cast_at, voter_id) SELECT idea_id, cycle_id, cast_at, voter_id FROM inserted WHERE review = 'none'
+            INSERT INTO untallied_votes (idea_id, cycle_id, cast_at, voter_id) SELECT idea_id, cycle_id, cast_at, voter_id FROM inserted WHERE review = 'none';
+            UPDATE allowances a SET used = k.u FROM unnest(@allowanceVoters, @allowancePrograms, @allowanceDays, @allowanceUsed) AS k(v, p, d, u)
+            WHERE a.voter_id = k.v AND a.program_id = k.p AND a.vote_day = k.d;
+            {TallyStore.WakeSql}
             """,
             new
             {
@@ -179,18 +185,10 @@ public sealed class VoteStore(NpgsqlDataSource dataSource, IOptions<VotingRules>
                 channels = votes.Select(v => v.Vote.Channel).ToArray(),
                 keys = votes.Select(v => v.Vote.IdempotencyKey).ToArray(),
                 reviews = votes.Select(v => v.Held ? VoteReviews.Held : VoteReviews.None).ToArray(),
-            }, tx);
-        await connection.ExecuteAsync(
-            """
-            UPDATE allowances a SET used = k.u FROM unnest(@voters, @programs, @days, @used) AS k(v, p, d, u)
-            WHERE a.voter_id = k.v AND a.program_id = k.p AND a.vote_day = k.d
-            """,
-            new
-            {
-                voters = allowances.Select(c => c.Key.VoterId).ToArray(),
-                programs = allowances.Select(c => c.Key.ProgramId).ToArray(),
-                days = allowances.Select(c => c.Key.Day).ToArray(),
-                used = allowances.Select(c => c.Used).ToArray(),
+                allowanceVoters = allowances.Select(c => c.Key.VoterId).ToArray(),
+                allowancePrograms = allowances.Select(c => c.Key.ProgramId).ToArray(),
+                allowanceDays = allowances.Select(c => c.Key.Day).ToArray(),
+                allowanceUsed = allowances.Select(c => c.Used).ToArray(),
             }, tx);
     }
 

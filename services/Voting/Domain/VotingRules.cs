@@ -6,7 +6,7 @@ public sealed class VotingRules
     /// <summary>Vote counts at which an idea's IdeaMilestoneReached is published.</summary>
     public long[] Milestones { get; set; } = [100, 1_000, 10_000];
 
-    /// <summary>How often the tally counts new votes into the leaderboards and VotesTallied while idle.</summary>
+    /// <summary>The shortest time between two tally steps under load: the votes of that time are counted, published and shown together.</summary>
     public TimeSpan TallyInterval { get; set; } = TimeSpan.FromMilliseconds(50);
 
     /// <summary>Batches committed at once. One measured best on 2 cores (docs/benchmarks.md); more overlap commits on larger machines.</summary>

@@ -9,13 +9,18 @@ namespace ConductorMesh.Voting.Events;
 /// <summary>
 /// Runs the tally on one replica at a time: the replica holding a PostgreSQL session lock is the
 /// leader; the others wait to take over if its connection drops. On taking the lead it rebuilds
-/// every leaderboard, then counts new votes every <see cref="VotingRules.TallyInterval"/>, or at
-/// once while there is more to count.
+/// every leaderboard, then sleeps until a commit of votes or a rebuild request wakes it
+/// (<see cref="TallyStore.WakeChannel"/>). Under load it counts at most once per
+/// <see cref="VotingRules.TallyInterval"/>, so many votes share one step, one event and one
+/// transaction in Community, rather than each few votes setting off all of it.
 /// </summary>
 public sealed class TallyLeader(NpgsqlDataSource dataSource, TallyStore tally, Leaderboards leaderboards, IOptions<VotingRules> rules, ILogger<TallyLeader> logger)
     : BackgroundService
 {
     private const long LockKey = 0x766F74696E67; // "voting"
+
+    /// <summary>A NOTIFY could be lost with a dropped connection: an idle leader looks anyway this often.</summary>
+    private static readonly TimeSpan IdlePoll = TimeSpan.FromSeconds(2);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -30,17 +35,26 @@ public sealed class TallyLeader(NpgsqlDataSource dataSource, TallyStore tally, L
                     continue;
                 }
                 logger.LogInformation("This replica now runs the vote tally");
+                // A wake-up that arrives while a step runs is kept here, so the next wait ends at once.
+                var woken = false;
+                connection.Notification += (_, _) => woken = true;
+                await connection.ExecuteAsync($"LISTEN {TallyStore.WakeChannel}");
                 tally.RebuildEverythingNext();
                 while (!stoppingToken.IsCancellationRequested)
                 {
+                    woken = false;
                     var step = await tally.StepAsync(connection, stoppingToken);
                     foreach (var cycle in step.ChangedCycles)
                     {
                         await AnnounceAsync(cycle);
                     }
-                    if (!step.Worked)
+                    if (step.Worked)
                     {
                         await Task.Delay(rules.Value.TallyInterval, stoppingToken);
+                    }
+                    else if (!woken)
+                    {
+                        await connection.WaitAsync(IdlePoll, stoppingToken);
                     }
                 }
             }

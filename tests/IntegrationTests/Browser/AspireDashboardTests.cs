@@ -59,10 +59,11 @@ public sealed class AspireDashboardTests(MeshFixture mesh) : HeadlessChromium
         var (_, cycle) = await scenario.OpenCycleAsync(1_000_000, Scenario.FiveK);
         var idea = await scenario.ApprovedAsync(cycle, "Traced idea", "5k", "author-traced");
         var voter = await mesh.NewMemberAsync("traced");
-        // The partner's own trace, which its call carries to Voting (traceparent).
+        // The partner's own trace, which it records and its call carries to Voting (a sampled traceparent).
         string traceId;
         using (var call = new Activity("a partner casts a vote").SetIdFormat(ActivityIdFormat.W3C).Start())
         {
+            call.ActivityTraceFlags = ActivityTraceFlags.Recorded;
             traceId = call.TraceId.ToHexString();
             await mesh.Partner.Voting.CastVoteAsync(new CastVoteRequest { VoterId = voter, IdeaId = idea.Id, Channel = VoteChannel.Web });
         }

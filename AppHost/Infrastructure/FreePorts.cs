@@ -1,9 +1,9 @@
 using System.Net;
 using System.Net.Sockets;
 
-namespace ConductorMesh.Testing;
+namespace ConductorMesh.AppHost.Infrastructure;
 
-/// <summary>Ports the kernel has free now, for the few listeners Aspire's testing host does not place itself.</summary>
+/// <summary>Ports the kernel has free now: for a replica without a known port, and for a test run's every listener.</summary>
 public static class FreePorts
 {
     public static int[] Take(int count)
