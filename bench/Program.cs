@@ -1,5 +1,5 @@
 // Measures Voting's hot paths on this machine against a bare gRPC echo server, in one run:
-//   dotnet run -c Release --project bench [-- --seconds 5]
+//   dotnet run -c Release --project bench [-- --seconds 10]
 // or holds a vote load for a profiler: dotnet run -c Release --project bench -- --hold 60 [--callers 64]
 // It starts the AppHost that ./mesh up runs, as the tests do (Aspire.Hosting.Testing, ports of its
 // own, a temporary folder) but with durable PostgreSQL, loads a program with ideas, measures, and
@@ -16,7 +16,7 @@ using ConductorMesh.Voting.V1;
 using Grpc.Core;
 using Grpc.Net.Client;
 
-var seconds = args.SkipWhile(a => a != "--seconds").Skip(1).Select(int.Parse).FirstOrDefault(5);
+var seconds = args.SkipWhile(a => a != "--seconds").Skip(1).Select(int.Parse).FirstOrDefault(10);
 var duration = TimeSpan.FromSeconds(seconds);
 var echoPort = FreePorts.Take(1)[0];
 await using var echo = await EchoServer.StartAsync(echoPort);
@@ -84,6 +84,9 @@ await using var system = await TestSystem.StartAsync(CancellationToken.None);
         return;
     }
 
+    // Every path warmed up (compiled, connections open) before anything is measured.
+    await Load.RunAsync("warm-up", 8, TimeSpan.FromSeconds(5), _ => CastAsync());
+    await Load.RunAsync("warm-up", 8, TimeSpan.FromSeconds(2), _ => echoClient.SayAsync(new EchoMessage { Text = "x" }).ResponseAsync);
     var report = new Report();
     var json = report.Json;
     var echo1 = await Load.RunAsync("echo (baseline)", 1, duration, _ => echoClient.SayAsync(new EchoMessage { Text = "x" }).ResponseAsync);
@@ -110,7 +113,10 @@ await using var system = await TestSystem.StartAsync(CancellationToken.None);
     // its own with 20 ideas, by 5,000 members the gateway registered, each voting once for every
     // idea: 20 votes a member, within the velocity threshold, so every vote is counted. The rate is
     // of counted votes: from the first vote sent until the leaderboard shows them all.
-    var bulkCycle = await grants.OpenCycleAsync(new OpenCycleRequest { ProgramId = program.Id, Name = "bulk" });
+    var bulkCycle = await grants.OpenCycleAsync(new OpenCycleRequest
+    {
+        ProgramId = (await grants.CreateProgramAsync(new CreateProgramRequest { Name = "Bulk", BudgetMinor = 1_000_000, DailyVoteAllowance = 1_000 })).Id, Name = "bulk",
+    });
     var bulkBallot = await BallotAsync(bulkCycle.Id, 20, "Bulk");
     var fans = new string[5_000];
     await Parallel.ForAsync(0, fans.Length, new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (i, ct) =>

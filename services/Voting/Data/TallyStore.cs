@@ -76,7 +76,15 @@ public sealed class TallyStore(
     {
         await using var tx = await connection.BeginTransactionAsync(IsolationLevel.RepeatableRead, ct);
         var taken = (await connection.QueryAsync<Taken>(
-            "DELETE FROM untallied_votes WHERE id IN (SELECT id FROM untallied_votes ORDER BY id LIMIT 50000) RETURNING idea_id, cycle_id, cast_at, voter_id",
+            // A range of the primary key, not "id IN (a subquery)": under a burst the queue holds
+            // many thousands of rows, and the IN form kept one PostgreSQL core busy for seconds per
+            // step (docs/benchmarks.md). Rows committed after this snapshot are not visible, so
+            // they wait for the next step whatever their id.
+            """
+            DELETE FROM untallied_votes
+            WHERE id <= (SELECT max(id) FROM (SELECT id FROM untallied_votes ORDER BY id LIMIT 50000) AS next)
+            RETURNING idea_id, cycle_id, cast_at, voter_id
+            """,
             transaction: tx)).AsList();
         var requests = (await connection.QueryAsync<(long Id, Guid? CycleId)>(
             "SELECT id, cycle_id FROM leaderboard_rebuilds WHERE done_at IS NULL ORDER BY id", transaction: tx)).AsList();
