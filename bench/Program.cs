@@ -1,6 +1,6 @@
 // Measures Voting's hot paths on this machine against a bare gRPC echo server, in one run:
 //   dotnet run -c Release --project bench [-- --seconds 10]
-// or holds a vote load for a profiler: dotnet run -c Release --project bench -- --hold 60 [--callers 64]
+// or holds a vote load for a profiler: dotnet run -c Release --project bench -- --hold 60 [--callers 64] [--reads]
 // It starts the AppHost that ./mesh up runs, as the tests do (Aspire.Hosting.Testing, ports of its
 // own, a temporary folder) but with durable PostgreSQL, loads a program with ideas, measures, and
 // writes docs/benchmarks.md.
@@ -79,7 +79,11 @@ await using var system = await TestSystem.StartAsync(CancellationToken.None);
             Console.WriteLine($"{resource}: pid {system.ProcessId(resource)}");
         }
         var callers = args.SkipWhile(a => a != "--callers").Skip(1).Select(int.Parse).FirstOrDefault(1);
-        var held = await Load.RunAsync("CastVote", callers, TimeSpan.FromSeconds(hold), _ => CastAsync());
+        // --reads holds GetLeaderboard calls instead of votes.
+        var held = args.Contains("--reads")
+            ? await Load.RunAsync("GetLeaderboard", callers, TimeSpan.FromSeconds(hold),
+                _ => voting.GetLeaderboardAsync(new GetLeaderboardRequest { CycleId = cycle.Id, Top = 10 }).ResponseAsync)
+            : await Load.RunAsync("CastVote", callers, TimeSpan.FromSeconds(hold), _ => CastAsync());
         Console.WriteLine($"{held.PerSecond:N0}/s, p50 {held.P50Ms:N2} ms, p99 {held.P99Ms:N2} ms, CPU busy {held.CpuBusy:P0}");
         return;
     }
