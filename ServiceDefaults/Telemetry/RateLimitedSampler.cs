@@ -11,10 +11,14 @@ namespace ConductorMesh.ServiceDefaults.Telemetry;
 /// </summary>
 public sealed class RateLimitedSampler(double perSecond) : Sampler
 {
-    private readonly double rate = perSecond;
-    private readonly Lock gate = new();
-    private double tokens = perSecond;
-    private long refilledAt = Stopwatch.GetTimestamp();
+    // A lock-free token bucket (GCRA): the time by which every trace allowed so far has "paid"
+    // its interval; a new one is allowed while that stays within the burst of now. Every call
+    // without a traceparent asks, so no lock is taken on the call path.
+    private readonly long interval = perSecond > 0 ? (long)(Stopwatch.Frequency / perSecond) : 0;
+
+    // A second's worth of traces may come at once (at least one, for rates below one a second).
+    private readonly long burst = Math.Max(Stopwatch.Frequency, perSecond > 0 ? (long)(Stopwatch.Frequency / perSecond) : 0);
+    private long paidUntil = Stopwatch.GetTimestamp();
 
     /// <summary>
     /// The services' sampler: a call whose caller records its trace (a sampled traceparent) is
@@ -31,17 +35,23 @@ public sealed class RateLimitedSampler(double perSecond) : Sampler
 
     public override SamplingResult ShouldSample(in SamplingParameters samplingParameters)
     {
-        lock (gate)
+        if (interval == 0)
+        {
+            return new SamplingResult(SamplingDecision.Drop);
+        }
+        while (true)
         {
             var now = Stopwatch.GetTimestamp();
-            tokens = Math.Min(rate, tokens + Stopwatch.GetElapsedTime(refilledAt, now).TotalSeconds * rate);
-            refilledAt = now;
-            if (tokens < 1)
+            var paid = Volatile.Read(ref paidUntil);
+            var next = Math.Max(paid, now) + interval;
+            if (next - now > burst)
             {
                 return new SamplingResult(SamplingDecision.Drop);
             }
-            tokens -= 1;
-            return new SamplingResult(SamplingDecision.RecordAndSample);
+            if (Interlocked.CompareExchange(ref paidUntil, next, paid) == paid)
+            {
+                return new SamplingResult(SamplingDecision.RecordAndSample);
+            }
         }
     }
 }
