@@ -25,6 +25,11 @@ public static class AuthenticationExtensions
         builder.Services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer(o =>
         {
             o.MapInboundClaims = false;
+            // Nothing reads the raw token back from the request; keeping it cost a dictionary per call.
+            o.SaveToken = false;
+            // One handler per service, remembering checked tokens (see RememberedTokens).
+            o.TokenHandlers.Clear();
+            o.TokenHandlers.Add(new RememberedTokens());
             if (!string.IsNullOrWhiteSpace(authority))
             {
                 o.Authority = authority;

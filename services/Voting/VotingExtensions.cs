@@ -32,6 +32,7 @@ public static class VotingExtensions
         builder.Services.AddHostedService<TallyLeader>();
         builder.Services.AddSingleton<Leaderboards>();
         builder.Services.AddSingleton<LeaderboardWatch>();
+        builder.Services.AddSingleton<BoardPages>();
         builder.Services.AddSingleton<StandingsAccess>();
         // Ideas, cycles and programs unknown to the vote are asked of Ideas and Grants.
         builder.Services.AddMeshGrpcClient<IdeasApi.IdeasApiClient>("ideas");

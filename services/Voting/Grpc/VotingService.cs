@@ -11,7 +11,7 @@ namespace ConductorMesh.Voting.Grpc;
 
 /// <summary>The Voting API; the review of held votes is in the partial file beside this one.</summary>
 public sealed partial class VotingService(
-    BallotDirectory directory, VoteWriter writer, VoteStore votes, TallyStore tally, Leaderboards leaderboards, LeaderboardWatch watch, StandingsAccess access,
+    BallotDirectory directory, VoteWriter writer, VoteStore votes, TallyStore tally, Leaderboards leaderboards, BoardPages pages, LeaderboardWatch watch, StandingsAccess access,
     CallerAccess caller, HeldVotesStore held, FinalStandings final, ErrorMapping errors)
     : VotingApi.VotingApiBase
 {
@@ -229,7 +229,7 @@ public sealed partial class VotingService(
         var asOf = DateTime.UtcNow;
         var (entries, size) = closed
             ? await final.PageAsync(board.CycleId, board.Tier, board.Category, board.Offset, board.Size, ct)
-            : await leaderboards.PageAsync(board.Key, board.Offset, board.Size);
+            : await pages.PageAsync(board.CycleId, board.Key, board.Offset, board.Size);
         var result = new Leaderboard
         {
             CycleId = board.CycleId.ToString(),
