@@ -8,8 +8,8 @@ using Microsoft.Extensions.Configuration;
 namespace ConductorMesh.AppHost;
 
 /// <summary>
-/// What the AppHost keeps between runs: the servers' data, the demo's marker and the key that
-/// signs local tokens, in <c>.mesh/</c> at the repository root unless <c>Mesh:StateDirectory</c>
+/// What the AppHost keeps between runs: the servers' data, the demo's marker and the keys that
+/// sign local tokens, in <c>.mesh/</c> at the repository root unless <c>Mesh:StateDirectory</c>
 /// names another folder (the tests' own).
 /// </summary>
 public sealed class LocalState
@@ -86,27 +86,69 @@ public sealed class LocalState
     }
 
     /// <summary>
-    /// The key that signs local development tokens, made on first use and kept in the state
-    /// folder (readable by its owner only), so tokens from <c>./mesh token</c> outlive a restart.
+    /// The local issuer's key, which signs tokens of every role (<c>./mesh token</c>, the demo,
+    /// the dashboard's commands). It stays with the AppHost: the services get only its public half.
     /// </summary>
-    public byte[] SigningKey => signingKey ??= LoadOrCreateSigningKey();
+    public TokenSigner Issuer => SignerOf(MeshTokens.IssuerKeyId);
 
-    private byte[]? signingKey;
+    private readonly Dictionary<string, TokenSigner> signers = [];
 
-    private byte[] LoadOrCreateSigningKey()
+    /// <summary>
+    /// The signer with this key id, made on first use and kept in <c>auth/</c> (readable by its owner
+    /// only), so tokens outlive a restart. A bound key (<c>role:subject</c>) is one caller's own.
+    /// </summary>
+    public TokenSigner SignerOf(string keyId)
     {
-        var path = Path.Combine(Directory, "auth", "signing-key");
+        lock (signers)
+        {
+            if (!signers.TryGetValue(keyId, out var signer))
+            {
+                signers[keyId] = signer = LoadOrCreate(keyId);
+            }
+            return signer;
+        }
+    }
+
+    /// <summary>The public keys of every signer made so far, as the JSON Web Key Set the services trust (<c>Auth:TrustedKeys</c>).</summary>
+    public string TrustedKeys()
+    {
+        lock (signers)
+        {
+            return ServiceDefaults.Auth.TrustedKeys.KeySet(signers.Values.Select(s => s.PublicJwk()).OrderBy(k => k.Kid, StringComparer.Ordinal));
+        }
+    }
+
+    private TokenSigner LoadOrCreate(string keyId)
+    {
+        var path = Path.Combine(Directory, "auth", $"{keyId.Replace(':', '-')}.key");
         if (File.Exists(path))
         {
-            return Convert.FromBase64String(File.ReadAllText(path).Trim());
+            return TokenSigner.FromPrivateKey(keyId, File.ReadAllText(path).Trim());
         }
         System.IO.Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        var key = MeshTokens.NewSigningKey();
-        File.WriteAllText(path, Convert.ToBase64String(key));
+        var signer = TokenSigner.Create(keyId);
+        // Written to a file that is private from its creation, then moved into place, so no one
+        // else can ever read it and no reader sees half a key.
+        var writing = $"{path}.{Environment.ProcessId}.tmp";
+        var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
         if (!OperatingSystem.IsWindows())
         {
-            File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
         }
-        return key;
+        using (var file = new StreamWriter(writing, Encoding.ASCII, options))
+        {
+            file.Write(signer.PrivateKey);
+        }
+        try
+        {
+            File.Move(writing, path, overwrite: false);
+        }
+        catch (IOException) when (File.Exists(path))
+        {
+            // Another process made it first: its key is the one.
+            File.Delete(writing);
+            return TokenSigner.FromPrivateKey(keyId, File.ReadAllText(path).Trim());
+        }
+        return signer;
     }
 }

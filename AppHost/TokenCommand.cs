@@ -38,7 +38,7 @@ public static class TokenCommand
         }
         options.TryGetValue("partner", out var partner);
         options.TryGetValue("member", out var member);
-        Console.WriteLine(MeshTokens.Issue(state.SigningKey, role, partner, member, TimeSpan.FromHours(hours)));
+        Console.WriteLine(MeshTokens.Issue(state.Issuer, role, partner, member, TimeSpan.FromHours(hours)));
         return 0;
     }
 }

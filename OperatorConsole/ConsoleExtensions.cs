@@ -14,11 +14,15 @@ public static class ConsoleExtensions
     /// The console calls Grants, Ideas and Voting as an operator (found by service discovery),
     /// counts votes from the bus, reads queue depths and outbox backlogs, and replays failed events.
     /// </summary>
+    /// <summary>The operator the console acts as.</summary>
+    public const string ConsoleName = "console";
+
     public static WebApplicationBuilder AddOperatorConsole(this WebApplicationBuilder builder)
     {
-        var signingKey = Convert.FromBase64String(builder.Configuration["Auth:SigningKey"]
-            ?? throw new InvalidOperationException("Auth:SigningKey is not set; the AppHost sets it."));
-        var token = new SelfIssuedToken(signingKey, MeshClaims.Roles.Operator, "console");
+        // The console's own key, which the services trust only for the operator "console": it
+        // cannot sign for any other role or name.
+        var ownKey = builder.Configuration["Auth:OwnKey"] ?? throw new InvalidOperationException("Auth:OwnKey is not set; the AppHost sets it.");
+        var token = new SelfIssuedToken(TokenSigner.FromPrivateKey(TrustedKeys.BoundKeyId(MeshClaims.Roles.Operator, ConsoleName), ownKey), MeshClaims.Roles.Operator, ConsoleName);
         builder.Services.AddSingleton(new ConsoleLogin(builder.Configuration["Console:LoginToken"]
             ?? throw new InvalidOperationException("Console:LoginToken is not set; the AppHost sets it.")));
         AddOperatorClient<GrantsApi.GrantsApiClient>(builder.Services, "grants", token);

@@ -25,7 +25,7 @@ await using var system = await TestSystem.StartAsync(CancellationToken.None);
 {
     // The system's calls carry tokens, as partners' do: an operator's by default, a member's per vote
     // (members voting as themselves) and a gateway partner's for bulk. The echo baseline has none.
-    var key = system.SigningKey;
+    var key = system.Issuer;
     var operatorToken = new SelfIssuedToken(key, MeshClaims.Roles.Operator, "bench");
     GrpcChannel Channel(string service, SelfIssuedToken? token = null) => BearerChannel.To(system.Url(service), () => (token ?? operatorToken).Current);
     Metadata As(string member) => Voters.TokenOf(key, member);

@@ -7,7 +7,7 @@ namespace ConductorMesh.Bench;
 /// Voters with their member tokens, made before a measure as a partner holds its members' tokens,
 /// so minting is not measured on the cores the system runs on. Each vote takes the next voter.
 /// </summary>
-public sealed class Voters(byte[] signingKey, string run)
+public sealed class Voters(TokenSigner signer, string run)
 {
     private (string Voter, Metadata Token)[] pool = [];
     private long next = -1;
@@ -19,13 +19,13 @@ public sealed class Voters(byte[] signingKey, string run)
         pool = [.. pool, .. Enumerable.Range(start, count).Select(n =>
         {
             var voter = $"v{run}-{n}";
-            return (voter, TokenOf(signingKey, voter));
+            return (voter, TokenOf(signer, voter));
         })];
     }
 
     /// <summary>Call headers of a member acting as themselves.</summary>
-    public static Metadata TokenOf(byte[] signingKey, string member) =>
-        new() { { "authorization", $"Bearer {MeshTokens.Issue(signingKey, MeshClaims.Roles.Member, member: member)}" } };
+    public static Metadata TokenOf(TokenSigner signer, string member) =>
+        new() { { "authorization", $"Bearer {MeshTokens.Issue(signer, MeshClaims.Roles.Member, member: member)}" } };
 
     /// <summary>The next unused voter; past the pool, the measure fails loudly rather than mint during it.</summary>
     public (string Voter, Metadata Token) Next()

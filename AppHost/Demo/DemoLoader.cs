@@ -102,7 +102,7 @@ public sealed class DemoLoader(
             ConductorMesh is up.
             Dashboard: {dashboard}/login?t={configuration["AppHost:BrowserToken"]}
             Operator token (12 h; send as 'authorization: Bearer <token>'; more with ./mesh token --role ROLE):
-            {MeshTokens.Issue(target.State.SigningKey, MeshClaims.Roles.Operator)}
+            {MeshTokens.Issue(target.State.Issuer, MeshClaims.Roles.Operator)}
 
             {summary.Trim()}
             Press Ctrl+C to stop everything.

@@ -36,8 +36,8 @@ public static class DemoProgram
     public static async Task<string> LoadAsync(DemoServices services, LocalState state, CancellationToken ct)
     {
         // An operator runs the program and moderates; the program's own site, a partner, acts for its members.
-        var operatorToken = new SelfIssuedToken(state.SigningKey, MeshClaims.Roles.Operator, "demo-operator");
-        var siteToken = new SelfIssuedToken(state.SigningKey, MeshClaims.Roles.Partner, partner: DemoPartner);
+        var operatorToken = new SelfIssuedToken(state.Issuer, MeshClaims.Roles.Operator, "demo-operator");
+        var siteToken = new SelfIssuedToken(state.Issuer, MeshClaims.Roles.Partner, partner: DemoPartner);
         using var grantsChannel = OperatorChannel.To(services.Grants, operatorToken);
         using var moderationChannel = OperatorChannel.To(services.Ideas, operatorToken);
         using var ideasChannel = OperatorChannel.To(services.Ideas, siteToken);

@@ -1,4 +1,5 @@
 using ConductorMesh.AppHost.Infrastructure;
+using ConductorMesh.ServiceDefaults.Auth;
 using Grpc.Health.V1;
 using Grpc.Net.Client;
 using Microsoft.Extensions.Configuration;
@@ -18,8 +19,10 @@ public static class ServiceExtensions
         where TProject : IProjectMetadata, new()
     {
         var count = Math.Max(1, builder.Configuration.GetValue<int?>($"Mesh:Replicas:{name}") ?? 1);
+        // Every replica proves the same caller, "service <name>", with the service's own key.
+        var ownKey = builder.AddOwnKey(state, name, TrustedKeys.BoundKeyId(MeshClaims.Roles.Service, name));
         return new MeshService(name, Enumerable.Range(1, count)
-            .Select(i => builder.AddServiceReplica<TProject>(MeshService.ReplicaName(name, i), state)).ToList());
+            .Select(i => builder.AddServiceReplica<TProject>(MeshService.ReplicaName(name, i), state, ownKey)).ToList());
     }
 
     /// <summary>
@@ -28,12 +31,12 @@ public static class ServiceExtensions
     /// by itself after a crash.
     /// </summary>
     private static IResourceBuilder<ServiceResource> AddServiceReplica<TProject>(
-        this IDistributedApplicationBuilder builder, string name, LocalState state)
+        this IDistributedApplicationBuilder builder, string name, LocalState state, IResourceBuilder<ParameterResource> ownKey)
         where TProject : IProjectMetadata, new()
     {
         var service = builder.AddBuiltProject<TProject>(name)
             .WithUrlForEndpoint("http", u => u.DisplayText = "gRPC (h2c)")
-            .WithEnvironment("Auth__SigningKey", Convert.ToBase64String(state.SigningKey))
+            .WithTokenKeys(state, ownKey)
             .WithIconName("ServerSurface")
             .WithRestartOnCrash();
         var key = $"{name}_serving";
@@ -104,9 +107,32 @@ public static class ServiceExtensions
                 u.DisplayText = "Operator console";
             })
             .WithEnvironment("Console__LoginToken", login)
-            .WithEnvironment("Auth__SigningKey", Convert.ToBase64String(state.SigningKey))
+            .WithTokenKeys(state, builder.AddOwnKey(state, name, TrustedKeys.BoundKeyId(MeshClaims.Roles.Operator, name)))
             .WithHttpHealthCheck("/health")
             .WithIconName("DataHistogram")
             .WithRestartOnCrash();
+    }
+
+    /// <summary>
+    /// A caller's own private key (made on first use, kept in the state folder), as a secret
+    /// parameter: masked in the dashboard, and a reference, not a value, in a published manifest.
+    /// </summary>
+    private static IResourceBuilder<ParameterResource> AddOwnKey(this IDistributedApplicationBuilder builder, LocalState state, string owner, string keyId)
+    {
+        var signer = state.SignerOf(keyId);
+        return builder.AddParameter($"{owner}-key", () => signer.PrivateKey, secret: true);
+    }
+
+    /// <summary>
+    /// The keys a process needs for tokens: its own private key (<c>Auth:OwnKey</c>) and the public
+    /// keys it trusts (<c>Auth:TrustedKeys</c>): the issuer's and every caller's own. The issuer's
+    /// private key is never given out.
+    /// </summary>
+    private static IResourceBuilder<ServiceResource> WithTokenKeys(this IResourceBuilder<ServiceResource> resource, LocalState state, IResourceBuilder<ParameterResource> ownKey)
+    {
+        _ = state.Issuer;
+        return resource.WithEnvironment("Auth__OwnKey", ownKey)
+            // Read when the process starts, when every caller's key has been made.
+            .WithEnvironment(context => context.EnvironmentVariables["Auth__TrustedKeys"] = state.TrustedKeys());
     }
 }

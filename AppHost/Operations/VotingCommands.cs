@@ -14,7 +14,7 @@ public static class VotingCommands
         this IResourceBuilder<ServiceResource> voting, LocalState state) =>
         voting.WithCommand("rebuild-leaderboards", "Rebuild leaderboards", async context =>
         {
-            var token = new SelfIssuedToken(state.SigningKey, MeshClaims.Roles.Operator, "dashboard");
+            var token = new SelfIssuedToken(state.Issuer, MeshClaims.Roles.Operator, "dashboard");
             using var channel = OperatorChannel.To(voting, token);
             try
             {

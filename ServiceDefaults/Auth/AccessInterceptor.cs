@@ -5,11 +5,13 @@ using Grpc.Core.Interceptors;
 namespace ConductorMesh.ServiceDefaults.Auth;
 
 /// <summary>
-/// Every call passes its RPC's access rule before the handler runs. Client streams are checked
-/// for token and role here, and each message by the handler (<see cref="CallerAccess.EnsureActsAsAsync(ServerCallContext, IMessage)"/>),
-/// so one refused message is one refused outcome rather than the end of the stream.
+/// Every call passes its RPC's access rule before the handler runs. The messages of a client stream
+/// are checked as the handler reads them (<see cref="CheckedRequestStream{T}"/>): each names a member
+/// or moderator the caller must be allowed to act as, and each beyond the first counts against the
+/// caller's limits as a call of its own would. Server streams are bounded per caller
+/// (<see cref="StreamLimits"/>).
 /// </summary>
-public sealed class AccessInterceptor(CallerAccess access) : Interceptor
+public sealed class AccessInterceptor(CallerAccess access, MeshRateLimiter limits, StreamLimits streams) : Interceptor
 {
     public override async Task<TResponse> UnaryServerHandler<TRequest, TResponse>(
         TRequest request, ServerCallContext context, UnaryServerMethod<TRequest, TResponse> continuation)
@@ -23,23 +25,42 @@ public sealed class AccessInterceptor(CallerAccess access) : Interceptor
         ServerStreamingServerMethod<TRequest, TResponse> continuation)
     {
         await CheckAsync(request, context);
+        using var slot = streams.Open(context);
         await continuation(request, responseStream, context);
     }
 
     public override async Task<TResponse> ClientStreamingServerHandler<TRequest, TResponse>(
         IAsyncStreamReader<TRequest> requestStream, ServerCallContext context, ClientStreamingServerMethod<TRequest, TResponse> continuation)
     {
-        await access.AuthorizeAsync(context);
-        return await continuation(requestStream, context);
+        var rule = await access.AuthorizeAsync(context);
+        return await continuation(rule is null ? requestStream : Checked(requestStream, rule, context), context);
     }
 
     public override async Task DuplexStreamingServerHandler<TRequest, TResponse>(
         IAsyncStreamReader<TRequest> requestStream, IServerStreamWriter<TResponse> responseStream, ServerCallContext context,
         DuplexStreamingServerMethod<TRequest, TResponse> continuation)
     {
-        // Reflection is the only duplex service, and needs no token; an API duplex RPC would check each message as client streams do.
-        await access.AuthorizeAsync(context);
-        await continuation(requestStream, responseStream, context);
+        // Reflection is the only duplex service today, and needs no token; an API one is checked as client streams are.
+        var rule = await access.AuthorizeAsync(context);
+        await continuation(rule is null ? requestStream : Checked(requestStream, rule, context), responseStream, context);
+    }
+
+    private CheckedRequestStream<TRequest> Checked<TRequest>(IAsyncStreamReader<TRequest> requestStream, RpcAccess rule, ServerCallContext context)
+    {
+        var first = true;
+        return new CheckedRequestStream<TRequest>(requestStream, async message =>
+        {
+            // The call itself paid for its first message at the door.
+            if (!first)
+            {
+                limits.Charge(context.GetHttpContext());
+            }
+            first = false;
+            if (message is IMessage checkedMessage)
+            {
+                await access.EnsureActsAsAsync(rule, context, checkedMessage);
+            }
+        });
     }
 
     private async Task CheckAsync<TRequest>(TRequest request, ServerCallContext context)

@@ -1,6 +1,7 @@
 using Google.Protobuf;
 using Grpc.Core;
 using Microsoft.AspNetCore.Authentication;
+using Microsoft.Extensions.Caching.Memory;
 using Microsoft.IdentityModel.Tokens;
 
 namespace ConductorMesh.ServiceDefaults.Auth;
@@ -39,10 +40,7 @@ public sealed class CallerAccess(AccessRules rules, IMemberDirectory members)
         return rule;
     }
 
-    /// <summary>Checks the member and moderator named in one request message (for client streams, call it for each message).</summary>
-    public Task EnsureActsAsAsync(ServerCallContext context, IMessage request) =>
-        rules.For(context.Method) is { } rule ? EnsureActsAsAsync(rule, context, request) : Task.CompletedTask;
-
+    /// <summary>Checks the member and moderator named in one request message (each message, for client streams).</summary>
     public async Task EnsureActsAsAsync(RpcAccess rule, ServerCallContext context, IMessage request)
     {
         var caller = MeshCaller.Of(context);
@@ -72,9 +70,42 @@ public sealed class CallerAccess(AccessRules rules, IMemberDirectory members)
         return caller.Role switch
         {
             MeshClaims.Roles.Member => caller.Member == member,
-            MeshClaims.Roles.Partner => caller.Partner is { } partner && await members.PartnerOfAsync(member, context.CancellationToken) == partner,
+            MeshClaims.Roles.Partner => caller.Partner is { } partner && await PartnerOfAsync(context, member) == partner,
             _ => true,
         };
+    }
+
+    /// <summary>Unknown member ids a call may name before it is refused: each costs a lookup.</summary>
+    public const int UnknownMembersPerCall = 100;
+
+    /// <summary>How long an id that names no member is remembered as unknown.</summary>
+    public static readonly TimeSpan RememberUnknown = TimeSpan.FromSeconds(5);
+
+    // Ids found to name no member: a partner streaming made-up ids would otherwise cost a lookup in
+    // Community per vote. Kept briefly, so a member registered a moment later is soon found.
+    private readonly MemoryCache unknown = new(new MemoryCacheOptions { SizeLimit = 100_000 });
+    private static readonly object UnknownInCall = new();
+
+    private async Task<string?> PartnerOfAsync(ServerCallContext context, string member)
+    {
+        if (unknown.TryGetValue(member, out _))
+        {
+            return null;
+        }
+        var items = context.GetHttpContext().Items;
+        var named = items[UnknownInCall] as int? ?? 0;
+        if (named >= UnknownMembersPerCall)
+        {
+            throw new RpcException(new Status(StatusCode.ResourceExhausted,
+                $"This call has named {UnknownMembersPerCall} member ids that no member has; no more are looked up in it. Register members before acting for them, and send the rest in a new call."));
+        }
+        var partner = await members.PartnerOfAsync(member, context.CancellationToken);
+        if (partner is null)
+        {
+            items[UnknownInCall] = named + 1;
+            unknown.Set(member, true, new MemoryCacheEntryOptions { Size = 1, AbsoluteExpirationRelativeToNow = RememberUnknown });
+        }
+        return partner;
     }
 
     private static RpcException Denied(string message) => new(new Status(StatusCode.PermissionDenied, message));
@@ -84,6 +115,8 @@ public sealed class CallerAccess(AccessRules rules, IMemberDirectory members)
         SecurityTokenExpiredException e => $"it expired at {e.Expires:u}",
         SecurityTokenNotYetValidException e => $"it is not valid before {e.NotBefore:u}",
         SecurityTokenSignatureKeyNotFoundException or SecurityTokenInvalidSignatureException => "its signature does not match the issuer's keys",
+        SecurityTokenInvalidSigningKeyException => "its key signs only for the caller it belongs to, and this token claims another role or name",
+        SecurityTokenInvalidAlgorithmException => "it is signed with an algorithm (alg) this service does not accept",
         SecurityTokenInvalidIssuerException => "it comes from another issuer",
         SecurityTokenInvalidAudienceException => "it is meant for another audience",
         SecurityTokenMalformedException or ArgumentException => "it is not a well-formed JWT",

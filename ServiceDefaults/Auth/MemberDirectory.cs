@@ -14,7 +14,7 @@ public interface IMemberDirectory
 
 /// <summary>
 /// Asks Community, which keeps the members, and remembers the answer: a member's partner never
-/// changes. Unknown ids are asked again each time, so a member registered a moment ago is found.
+/// changes. Ids that name no member are remembered only briefly, by <see cref="CallerAccess"/>.
 /// </summary>
 public sealed class CommunityMemberDirectory(CommunityApi.CommunityApiClient community) : IMemberDirectory
 {

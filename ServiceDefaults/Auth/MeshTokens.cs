@@ -5,16 +5,16 @@ using Microsoft.IdentityModel.Tokens;
 namespace ConductorMesh.ServiceDefaults.Auth;
 
 /// <summary>
-/// Local tokens, signed with the development key the AppHost hands every service
-/// (HMAC-SHA256). A deployment names its identity provider instead (<c>Auth:Authority</c>).
+/// Local tokens (ES256): signed by the local issuer's key, which the AppHost and <c>./mesh token</c>
+/// hold, or by a key bound to one caller (<see cref="TrustedKeys"/>). A deployment names its
+/// identity provider instead (<c>Auth:Authority</c>).
 /// </summary>
 public static class MeshTokens
 {
-    public static byte[] NewSigningKey() => System.Security.Cryptography.RandomNumberGenerator.GetBytes(32);
+    /// <summary>The key id of the local issuer, which may sign tokens of every role.</summary>
+    public const string IssuerKeyId = "conductormesh-local";
 
-    public static SymmetricSecurityKey SigningKey(byte[] key) => new(key) { KeyId = "conductormesh-local" };
-
-    public static string Issue(byte[] key, string role, string? partner = null, string? member = null, TimeSpan? lifetime = null, DateTime? now = null)
+    public static string Issue(TokenSigner signer, string role, string? partner = null, string? member = null, TimeSpan? lifetime = null, DateTime? now = null)
     {
         if (!MeshClaims.Roles.All.Contains(role))
         {
@@ -38,7 +38,7 @@ public static class MeshTokens
             IssuedAt = issuedAt,
             NotBefore = issuedAt,
             Expires = issuedAt + (lifetime ?? TimeSpan.FromHours(12)),
-            SigningCredentials = new SigningCredentials(SigningKey(key), SecurityAlgorithms.HmacSha256),
+            SigningCredentials = signer.Credentials,
         });
     }
 }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Threading.RateLimiting;
 using ConductorMesh.ServiceDefaults.Auth;
+using Grpc.Core;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.RateLimiting;
@@ -9,52 +10,51 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace Microsoft.Extensions.Hosting;
 
-/// <summary>Calls a second allowed to each caller that acts for others (section "RateLimits").</summary>
+/// <summary>Limits for each caller that acts for others (section "RateLimits").</summary>
 public sealed class RateLimitRules
 {
-    /// <summary>Per partner (a partner token's <c>partner</c> claim), for all its members together.</summary>
+    /// <summary>Calls and streamed messages a second per partner (a partner token's <c>partner</c> claim), for all its members together.</summary>
     public int PartnerPerSecond { get; set; } = 2000;
 
-    /// <summary>Per member (a member token's <c>sub</c>).</summary>
+    /// <summary>A partner's own limit where it differs (<c>RateLimits:Partners:&lt;partner&gt;</c>): a gateway relaying votes in bulk, say.</summary>
+    public Dictionary<string, int> Partners { get; set; } = [];
+
+    /// <summary>Calls and streamed messages a second per member (a member token's <c>sub</c>).</summary>
     public int MemberPerSecond { get; set; } = 20;
+
+    /// <summary>Server streams (<c>WatchLeaderboard</c>, <c>WatchFeed</c>) open at once per member.</summary>
+    public int StreamsPerMember { get; set; } = 5;
+
+    /// <summary>Server streams open at once per partner, and per operator, moderator or service.</summary>
+    public int StreamsPerCaller { get; set; } = 100;
 }
 
 public static class RateLimits
 {
     /// <summary>
-    /// Token buckets per partner and per member, from the caller's token; operators, moderators
-    /// and anonymous calls are not metered here. A refusal is a gRPC RESOURCE_EXHAUSTED that says
-    /// when to retry.
+    /// Token buckets per partner and per member, from the caller's token, charged once per call
+    /// (as it arrives) and once more per further message of a client stream; and a bound on each
+    /// caller's open server streams. Operators, moderators, services and anonymous calls are not
+    /// metered by rate. A refusal is a gRPC RESOURCE_EXHAUSTED that says when to retry.
     /// </summary>
     public static IHostApplicationBuilder AddMeshRateLimits(this IHostApplicationBuilder builder)
     {
         var rules = builder.Configuration.GetSection("RateLimits").Get<RateLimitRules>() ?? new RateLimitRules();
+        var limiter = new MeshRateLimiter(rules);
+        builder.Services.AddSingleton(limiter);
+        builder.Services.AddSingleton(new StreamLimits(rules));
         builder.Services.AddRateLimiter(o =>
         {
-            o.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(context =>
-            {
-                var (key, perSecond) = MeshCaller.Of(context.User) switch
-                {
-                    { Role: MeshClaims.Roles.Partner, Partner: { } partner } => ($"partner {partner}", rules.PartnerPerSecond),
-                    { Role: MeshClaims.Roles.Member, Member: { } member } => ($"member {member}", rules.MemberPerSecond),
-                    _ => ("", 0),
-                };
-                return key.Length == 0
-                    ? RateLimitPartition.GetNoLimiter("")
-                    : RateLimitPartition.GetTokenBucketLimiter(key, _ => new TokenBucketRateLimiterOptions
-                    {
-                        TokenLimit = perSecond, TokensPerPeriod = perSecond, ReplenishmentPeriod = TimeSpan.FromSeconds(1), QueueLimit = 0, AutoReplenishment = true,
-                    });
-            });
+            o.GlobalLimiter = limiter.Limiter;
             o.OnRejected = (rejected, _) =>
             {
-                var retryAfter = rejected.Lease.TryGetMetadata(MetadataName.RetryAfter, out var after) ? after : TimeSpan.FromSeconds(1);
+                var retryAfter = MeshRateLimiter.RetryAfter(rejected.Lease);
                 var response = rejected.HttpContext.Response;
                 // A trailers-only gRPC answer, so callers see RESOURCE_EXHAUSTED rather than an HTTP 429.
                 response.StatusCode = StatusCodes.Status200OK;
                 response.ContentType = "application/grpc";
-                response.Headers["grpc-status"] = ((int)Grpc.Core.StatusCode.ResourceExhausted).ToString(CultureInfo.InvariantCulture);
-                response.Headers["grpc-message"] = Uri.EscapeDataString($"Too many calls for this caller; retry after {Math.Ceiling(retryAfter.TotalMilliseconds):0} ms.");
+                response.Headers["grpc-status"] = ((int)StatusCode.ResourceExhausted).ToString(CultureInfo.InvariantCulture);
+                response.Headers["grpc-message"] = Uri.EscapeDataString(MeshRateLimiter.TooMany(retryAfter));
                 response.Headers["retry-after-ms"] = Math.Ceiling(retryAfter.TotalMilliseconds).ToString(CultureInfo.InvariantCulture);
                 return ValueTask.CompletedTask;
             };

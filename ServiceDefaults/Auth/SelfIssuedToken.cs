@@ -1,10 +1,10 @@
 namespace ConductorMesh.ServiceDefaults.Auth;
 
 /// <summary>
-/// A token that renews itself before it expires, made with the local signing key: a service's
-/// own token for calls to other services, or the operator token of local tools.
+/// A token that renews itself before it expires: a service's own token for calls to other
+/// services (signed with its own key), or the operator token of local tools (signed by the issuer).
 /// </summary>
-public sealed class SelfIssuedToken(byte[] signingKey, string role, string? member = null, string? partner = null)
+public sealed class SelfIssuedToken(TokenSigner signer, string role, string? member = null, string? partner = null)
 {
     private static readonly TimeSpan Lifetime = TimeSpan.FromHours(1);
     private (string Token, DateTime RenewAt) current;
@@ -17,7 +17,7 @@ public sealed class SelfIssuedToken(byte[] signingKey, string role, string? memb
             var held = current;
             if (held.Token is null || now >= held.RenewAt)
             {
-                held = (MeshTokens.Issue(signingKey, role, partner, member, Lifetime, now), now + Lifetime / 2);
+                held = (MeshTokens.Issue(signer, role, partner, member, Lifetime, now), now + Lifetime / 2);
                 current = held;
             }
             return held.Token;

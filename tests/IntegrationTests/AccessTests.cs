@@ -30,8 +30,18 @@ public sealed class AccessTests(MeshFixture mesh)
         {
             ["program_id"] = program.Id, ["cycle_id"] = cycle.Id, ["idea_id"] = idea.Id, ["comment_id"] = comment.Id, ["moderator_id"] = "moderator-1",
         };
-        var forged = MeshFixture.Bearer(MeshTokens.Issue(MeshTokens.NewSigningKey(), MeshClaims.Roles.Operator));
-        var expired = MeshFixture.Bearer(MeshTokens.Issue(mesh.SigningKey, MeshClaims.Roles.Operator, lifetime: TimeSpan.FromMinutes(5), now: DateTime.UtcNow.AddHours(-1)));
+        var forged = MeshFixture.Bearer(MeshTokens.Issue(TokenSigner.Create(MeshTokens.IssuerKeyId), MeshClaims.Roles.Operator));
+        var expired = MeshFixture.Bearer(MeshTokens.Issue(mesh.Issuer, MeshClaims.Roles.Operator, lifetime: TimeSpan.FromMinutes(5), now: DateTime.UtcNow.AddHours(-1)));
+        // Tokens that only the issuer's key could make lawfully: a service's own key (which proves
+        // only "service ideas") claiming other roles or another service, an unsigned token, and an
+        // HS256 token keyed with the issuer's public key (the algorithm-confusion forgery).
+        var ideasKey = mesh.SignerOf(TrustedKeys.BoundKeyId(MeshClaims.Roles.Service, "ideas"));
+        var forgedFromPublicThings = MeshClaims.Roles.All.Except([MeshClaims.Roles.Service])
+            .Select(role => ($"the {role} role signed with Ideas' own key", MeshFixture.Bearer(MeshTokens.Issue(ideasKey, role, "other-partner", "someone")), "signs only for the caller it belongs to"))
+            .Append(("another service signed with Ideas' own key", MeshFixture.Bearer(MeshTokens.Issue(ideasKey, MeshClaims.Roles.Service, member: "voting")), "signs only for the caller it belongs to"))
+            .Append(("alg none", MeshFixture.Bearer(ForgedTokens.Unsigned(MeshClaims.Roles.Operator)), "signature"))
+            .Append(("HS256 keyed with the issuer's public key", MeshFixture.Bearer(ForgedTokens.KeyedWithPublicKey(mesh.Issuer, MeshClaims.Roles.Operator)), "signature"))
+            .ToList();
         var before = await QuietDigestAsync();
 
         var wrong = new List<string>();
@@ -49,6 +59,7 @@ public sealed class AccessTests(MeshFixture mesh)
                     ("a forged token", forged, StatusCode.Unauthenticated, "signature"),
                     ("an expired token", expired, StatusCode.Unauthenticated, "expired"),
                 };
+                cases.AddRange(forgedFromPublicThings.Select(f => (f.Item1, (Metadata?)f.Item2, StatusCode.Unauthenticated, f.Item3)));
                 foreach (var role in MeshClaims.Roles.All.Except(rule.Roles))
                 {
                     cases.Add(($"the {role} role", mesh.As(role, "other-partner", "someone"), StatusCode.PermissionDenied, "is for"));
@@ -83,7 +94,7 @@ public sealed class AccessTests(MeshFixture mesh)
         }
 
         Assert.True(wrong.Count == 0, string.Join("\n", wrong));
-        Assert.True(checkedCases > 300, $"only {checkedCases} cases");
+        Assert.True(checkedCases > 700, $"only {checkedCases} cases");
         Assert.Equal(before, await DigestAsync());
     }
 
@@ -134,6 +145,14 @@ public sealed class AccessTests(MeshFixture mesh)
             SELECT count(*) FROM cycles WHERE closed_at IS NULL AND now() + interval '1 minute' >
                 LEAST(closes_at, CASE WHEN submissions_closed_at IS NULL THEN submissions_close_at END, CASE WHEN voting_opened_at IS NULL THEN voting_opens_at END)
             """), n => Convert.ToInt64(n) == 0, "earlier tests' cycles to pass their deadlines", seconds: 90);
+        // A vote Grants has closed reaches Voting by an event a moment later: wait until Voting has
+        // closed every cycle whose vote Grants closed, so no close lands while this test runs.
+        await Eventually.Get(async () =>
+        {
+            var closedInGrants = ((await mesh.SqlAsync("grantsdb", "SELECT string_agg(id::text, ',') FROM cycles WHERE voting_closed_at IS NOT NULL")) as string ?? "").Split(',');
+            var openInVoting = ((await mesh.SqlAsync("votingdb", "SELECT string_agg(cycle_id::text, ',') FROM ballot_cycles WHERE closed_at IS NULL")) as string ?? "").Split(',');
+            return closedInGrants.Intersect(openInVoting).Where(id => id.Length > 0).ToList();
+        }, inFlight => inFlight.Count == 0, "Voting to close the cycles whose vote Grants closed", seconds: 90);
         var last = await DigestAsync();
         return await Eventually.Get(async () => (last, last = await DigestAsync()), d => d.Item1 == d.Item2, "the databases to settle")
             .ContinueWith(t => t.Result.Item2);

@@ -41,4 +41,90 @@ public sealed class LimitTests(MeshFixture mesh)
         Assert.Equal(StatusCode.OK, (await AskAsync(Request(calm), mesh.AsMember(calm))).StatusCode);
         Assert.Equal(StatusCode.OK, (await AskAsync(Request(busy), mesh.As(MeshClaims.Roles.Operator))).StatusCode);
     }
+
+    [Fact]
+    public async Task Each_streamed_vote_counts_against_the_members_limit_and_a_refused_one_does_not_end_the_stream()
+    {
+        var (_, cycle) = await scenario.OpenCycleAsync(1_000_000, Scenario.FiveK);
+        var voter = await mesh.NewMemberAsync("streamer");
+        var idea = await scenario.ApprovedAsync(cycle, "Streamed", "5k", await mesh.NewMemberAsync("author"));
+
+        // Sixty votes in one call, well within a second: a member may make twenty calls a second.
+        using var call = mesh.Voting.CastVotes(mesh.AsMember(voter));
+        for (var i = 0; i < 60; i++)
+        {
+            await call.RequestStream.WriteAsync(new CastVoteRequest { VoterId = voter, IdeaId = idea.Id, Channel = VoteChannel.Web });
+        }
+        await call.RequestStream.CompleteAsync();
+        var response = await call.ResponseAsync;
+
+        Assert.Equal(60, response.Outcomes.Count);
+        Assert.Equal(1, response.Accepted);
+        var limited = response.Outcomes.Where(o => (StatusCode)o.Code == StatusCode.ResourceExhausted).ToList();
+        Assert.InRange(limited.Count, 1, 59);
+        Assert.All(limited, o => Assert.Matches(@"retry after \d+ ms", o.Message));
+    }
+
+    [Fact]
+    public async Task A_caller_holds_a_bounded_number_of_streams_and_others_are_not_held_up()
+    {
+        var (_, cycle) = await scenario.OpenCycleAsync(1_000_000, Scenario.FiveK);
+        var watcher = $"watcher-{Guid.NewGuid():N}";
+        var board = new GetLeaderboardRequest { CycleId = cycle.Id, Top = 3 };
+        async Task<AsyncServerStreamingCall<Leaderboard>> OpenAsync(string member)
+        {
+            var stream = mesh.Voting.WatchLeaderboard(board, mesh.AsMember(member));
+            await stream.ResponseStream.MoveNext(CancellationToken.None); // the board as it stands: the stream is open
+            return stream;
+        }
+
+        // Five streams per member by default.
+        var open = new List<AsyncServerStreamingCall<Leaderboard>>();
+        for (var i = 0; i < 5; i++)
+        {
+            open.Add(await OpenAsync(watcher));
+        }
+        var refused = await Assert.ThrowsAsync<RpcException>(() => OpenAsync(watcher));
+        Assert.Equal(StatusCode.ResourceExhausted, refused.StatusCode);
+        Assert.Contains("already has 5 streams open", refused.Status.Detail);
+        using var other = await OpenAsync($"other-{Guid.NewGuid():N}");
+
+        // Closing one frees its place once the server sees it close.
+        open[0].Dispose();
+        using var again = await Eventually.Get(async () =>
+        {
+            try
+            {
+                return await OpenAsync(watcher);
+            }
+            catch (RpcException e) when (e.StatusCode == StatusCode.ResourceExhausted)
+            {
+                return null;
+            }
+        }, s => s is not null, "a place for a sixth stream after one closed");
+        open.Skip(1).ToList().ForEach(s => s.Dispose());
+    }
+
+    [Fact]
+    public async Task A_call_naming_members_that_do_not_exist_is_cut_off_from_lookups()
+    {
+        var (_, cycle) = await scenario.OpenCycleAsync(1_000_000, Scenario.FiveK);
+        var idea = await scenario.ApprovedAsync(cycle, "Targeted", "5k", await mesh.NewMemberAsync("author"));
+
+        // Made-up voter ids: each costs Voting a question to Community, up to a bound per call.
+        using var call = mesh.Partner.Voting.CastVotes();
+        for (var i = 0; i < CallerAccess.UnknownMembersPerCall + 50; i++)
+        {
+            await call.RequestStream.WriteAsync(new CastVoteRequest { VoterId = Guid.NewGuid().ToString(), IdeaId = idea.Id, Channel = VoteChannel.Sms });
+        }
+        await call.RequestStream.CompleteAsync();
+        var outcomes = (await call.ResponseAsync).Outcomes;
+
+        Assert.All(outcomes.Take(CallerAccess.UnknownMembersPerCall), o => Assert.Equal(StatusCode.PermissionDenied, (StatusCode)o.Code));
+        Assert.All(outcomes.Skip(CallerAccess.UnknownMembersPerCall), o =>
+        {
+            Assert.Equal(StatusCode.ResourceExhausted, (StatusCode)o.Code);
+            Assert.Contains("no more are looked up", o.Message);
+        });
+    }
 }

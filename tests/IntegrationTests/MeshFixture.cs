@@ -1,5 +1,6 @@
 using Aspire.Hosting;
 using Aspire.Hosting.ApplicationModel;
+using ConductorMesh.AppHost;
 using ConductorMesh.AppHost.Operations;
 using ConductorMesh.Testing;
 using ConductorMesh.Community.V1;
@@ -36,7 +37,7 @@ public class MeshFixture : IAsyncLifetime
     public DistributedApplication App => System.App;
 
     /// <summary>The key that signs the tokens the running system accepts.</summary>
-    public byte[] SigningKey { get; private set; } = [];
+    public TokenSigner Issuer { get; private set; } = null!;
 
     /// <summary>Every event published on the bus during the run.</summary>
     public BusProbe Bus { get; } = new();
@@ -64,7 +65,7 @@ public class MeshFixture : IAsyncLifetime
 
     /// <summary>Call headers carrying a token the running system accepts.</summary>
     public Metadata As(string role, string? partner = null, string? member = null) =>
-        Bearer(MeshTokens.Issue(SigningKey, role, partner, member));
+        Bearer(MeshTokens.Issue(Issuer, role, partner, member));
 
     /// <summary>Call headers of a member acting as themselves.</summary>
     public Metadata AsMember(string member) => As(MeshClaims.Roles.Member, member: member);
@@ -80,6 +81,9 @@ public class MeshFixture : IAsyncLifetime
     public static Metadata Bearer(string token) => new() { { "authorization", $"Bearer {token}" } };
 
     public Uri Url(string service) => System.Url(service);
+
+    /// <summary>A caller's own signing key (<c>service:ideas</c>, say), as the AppHost made it for this run.</summary>
+    public TokenSigner SignerOf(string keyId) => LocalState.At(System.StateDirectory).SignerOf(keyId);
 
     public Task<string> ConnectionStringAsync(string resource) => System.ConnectionStringAsync(resource);
 
@@ -130,7 +134,7 @@ public class MeshFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         System = await TestSystem.StartAsync(CancellationToken.None, Replicas);
-        SigningKey = System.SigningKey;
+        Issuer = System.Issuer;
         await Bus.StartAsync(await ConnectionStringAsync("messaging"));
     }
 
@@ -151,7 +155,7 @@ public class MeshFixture : IAsyncLifetime
             if (!channels.TryGetValue((service, role), out var channel))
             {
                 var token = tokens.TryGetValue(role, out var t) ? t
-                    : tokens[role] = new SelfIssuedToken(SigningKey, role, partner: role == MeshClaims.Roles.Partner ? TestPartner : null);
+                    : tokens[role] = new SelfIssuedToken(Issuer, role, partner: role == MeshClaims.Roles.Partner ? TestPartner : null);
                 channel = BearerChannel.To(Url(service), () => token.Current);
                 channels[(service, role)] = channel;
             }

@@ -4,6 +4,7 @@ using Aspire.Hosting.Testing;
 using ConductorMesh.AppHost;
 using ConductorMesh.AppHost.Infrastructure;
 using ConductorMesh.AppHost.Operations;
+using ConductorMesh.ServiceDefaults.Auth;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
@@ -16,10 +17,10 @@ namespace ConductorMesh.Testing;
 /// </summary>
 public sealed class TestSystem : IAsyncDisposable
 {
-    /// <summary>Every resource the AppHost declares (the dashboard aside), each waited for until healthy.</summary>
+    /// <summary>Every resource the AppHost declares (the dashboard and parameters aside), each waited for until healthy.</summary>
     public IReadOnlyList<string> Resources =>
         App.Services.GetRequiredService<DistributedApplicationModel>().Resources
-            .Select(r => r.Name).Where(name => name != "aspire-dashboard").ToList();
+            .Where(r => r is not ParameterResource).Select(r => r.Name).Where(name => name != "aspire-dashboard").ToList();
 
     private TestSystem(DistributedApplication app, string stateDirectory, string browserToken) =>
         (App, StateDirectory, this.browserToken) = (app, stateDirectory, browserToken);
@@ -36,13 +37,16 @@ public sealed class TestSystem : IAsyncDisposable
     public string DashboardLogin => $"{DashboardUrl}/login?t={browserToken}";
 
     /// <summary>The key that signs the tokens the running system accepts.</summary>
-    public byte[] SigningKey => LocalState.At(StateDirectory).SigningKey;
+    public TokenSigner Issuer => LocalState.At(StateDirectory).Issuer;
 
     /// <summary>
     /// Redeliveries a test can wait out, instead of ./mesh up's minutes and hours: still about a
     /// minute in all, longer than any server outage a test makes.
     /// </summary>
     public const string RedeliverySeconds = "1,2,4,8,16";
+
+    /// <summary>Partners whose calls and streamed votes are not held to the default partner limit.</summary>
+    public static readonly string[] GatewayPartners = ["test-partner", "bench-gateway"];
 
     /// <summary>
     /// Starts the system, as durable as ./mesh up's (PostgreSQL with fsync and synchronous commit),
@@ -73,7 +77,16 @@ public sealed class TestSystem : IAsyncDisposable
         ], (options, _) => options.DisableDashboard = false, ct);
         foreach (var service in builder.Resources.OfType<ServiceResource>())
         {
-            service.Annotations.Add(new EnvironmentCallbackAnnotation(e => e.EnvironmentVariables["Messaging__RedeliverySeconds"] = RedeliverySeconds));
+            service.Annotations.Add(new EnvironmentCallbackAnnotation(e =>
+            {
+                e.EnvironmentVariables["Messaging__RedeliverySeconds"] = RedeliverySeconds;
+                // The gateways of the tests and the benchmark relay votes in bulk, with a quota of
+                // their own as a deployment gives such a partner; every other partner has the default.
+                foreach (var gateway in GatewayPartners)
+                {
+                    e.EnvironmentVariables[$"RateLimits__Partners__{gateway}"] = "1000000";
+                }
+            }));
         }
         // The resources' own output stays in the dashboard; a run prints only what goes wrong.
         builder.Services.AddLogging(logging => logging

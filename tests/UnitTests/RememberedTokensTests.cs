@@ -9,14 +9,14 @@ namespace ConductorMesh.UnitTests;
 /// </summary>
 public sealed class RememberedTokensTests
 {
-    private static readonly byte[] Key = MeshTokens.NewSigningKey();
+    private static readonly TokenSigner Key = TokenSigner.Create(MeshTokens.IssuerKeyId);
     private readonly Clock clock = new(DateTimeOffset.UtcNow);
 
     private TokenValidationParameters Parameters(string audience = MeshClaims.Audience) => new()
     {
         ValidIssuer = MeshClaims.Issuer,
         ValidAudience = audience,
-        IssuerSigningKey = MeshTokens.SigningKey(Key),
+        IssuerSigningKey = Key.PublicJwk(),
         // The token's lifetime is checked against the test's clock, as the cache is.
         LifetimeValidator = (notBefore, expires, _, _) => notBefore <= clock.GetUtcNow().UtcDateTime && clock.GetUtcNow().UtcDateTime < expires,
     };

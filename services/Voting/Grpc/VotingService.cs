@@ -12,7 +12,7 @@ namespace ConductorMesh.Voting.Grpc;
 /// <summary>The Voting API; the review of held votes is in the partial file beside this one.</summary>
 public sealed partial class VotingService(
     BallotDirectory directory, VoteWriter writer, VoteStore votes, TallyStore tally, Leaderboards leaderboards, BoardPages pages, LeaderboardWatch watch, StandingsAccess access,
-    CallerAccess caller, HeldVotesStore held, FinalStandings final, ErrorMapping errors)
+    HeldVotesStore held, FinalStandings final, ErrorMapping errors)
     : VotingApi.VotingApiBase
 {
     public const int MaxBulkVotes = 10_000;
@@ -53,21 +53,37 @@ public sealed partial class VotingService(
         }
         var limitReached = false;
         // Read by hand rather than with ReadAllAsync: past the limit the stream is left unread, and
-        // the outcomes of the votes read (many of them committed) are still answered.
-        while (await requestStream.MoveNext(context.CancellationToken))
+        // the outcomes of the votes read (many of them committed) are still answered. Each vote's
+        // voter and the caller's limits are checked as it is read (CheckedRequestStream); a
+        // refused vote is that vote's outcome, and the stream goes on.
+        while (true)
         {
+            RpcException? refused = null;
+            try
+            {
+                if (!await requestStream.MoveNext(context.CancellationToken))
+                {
+                    break;
+                }
+            }
+            catch (MessageRefusedException e)
+            {
+                refused = e;
+            }
             if (outcomes.Count == MaxBulkVotes)
             {
                 limitReached = true;
                 break;
             }
-            var request = requestStream.Current;
             var index = outcomes.Count;
             outcomes.Add(null!); // set below, from the check or from the writer
             try
             {
-                await caller.EnsureActsAsAsync(context, request); // the voter must be one the caller may vote as
-                var vote = VoteFields.Checked(request);
+                if (refused is not null)
+                {
+                    throw refused;
+                }
+                var vote = VoteFields.Checked(requestStream.Current);
                 await directory.EnsureIdeaAsync(vote.IdeaId, context.CancellationToken);
                 chunk.Add((index, vote));
             }

@@ -158,9 +158,9 @@ public sealed class LeaderboardTests(MeshFixture mesh)
         await Refused.With(() => publicSite.GetIdeaStandingAsync(new GetIdeaStandingRequest { IdeaId = idea.Id }).ResponseAsync, StatusCode.PermissionDenied, "hides");
         using var watch = publicSite.WatchLeaderboard(board);
         await Refused.With(() => watch.ResponseStream.MoveNext(), StatusCode.PermissionDenied, "hides");
-        var forged = MeshFixture.Bearer(MeshTokens.Issue(MeshTokens.NewSigningKey(), MeshClaims.Roles.Operator));
+        var forged = MeshFixture.Bearer(MeshTokens.Issue(TokenSigner.Create(MeshTokens.IssuerKeyId), MeshClaims.Roles.Operator));
         await Refused.With(() => mesh.Voting.GetLeaderboardAsync(board, forged).ResponseAsync, StatusCode.Unauthenticated, "signature");
-        var expired = MeshFixture.Bearer(MeshTokens.Issue(mesh.SigningKey, MeshClaims.Roles.Operator, lifetime: TimeSpan.FromMinutes(1), now: DateTime.UtcNow.AddHours(-1)));
+        var expired = MeshFixture.Bearer(MeshTokens.Issue(mesh.Issuer, MeshClaims.Roles.Operator, lifetime: TimeSpan.FromMinutes(1), now: DateTime.UtcNow.AddHours(-1)));
         await Refused.With(() => mesh.Voting.GetLeaderboardAsync(board, expired).ResponseAsync, StatusCode.Unauthenticated, "expired");
         await Refused.With(() => mesh.Voting.GetLeaderboardAsync(board, mesh.As(MeshClaims.Roles.Moderator)).ResponseAsync, StatusCode.PermissionDenied, "hides");
 
