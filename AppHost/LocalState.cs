@@ -121,14 +121,29 @@ public sealed class LocalState
     private TokenSigner LoadOrCreate(string keyId)
     {
         var path = Path.Combine(Directory, "auth", $"{keyId.Replace(':', '-')}.key");
+        return TokenSigner.FromPrivateKey(keyId, ReadOrCreatePrivate(path, () => TokenSigner.Create(keyId).PrivateKey));
+    }
+
+    /// <summary>
+    /// A generated secret (a server's password), made on first use and kept in <c>secrets/</c>,
+    /// readable by its owner only: hex, so it needs no escaping in a URI or a connection string.
+    /// </summary>
+    public string Secret(string name) =>
+        ReadOrCreatePrivate(Path.Combine(Directory, "secrets", name), () => Convert.ToHexString(RandomNumberGenerator.GetBytes(24)).ToLowerInvariant());
+
+    /// <summary>
+    /// The file's content, or <paramref name="create"/>'s written to a file that is private from
+    /// its creation and then moved into place, so no one else can ever read it and no reader sees
+    /// half of it. Of two processes creating it at once, the first to finish wins.
+    /// </summary>
+    private static string ReadOrCreatePrivate(string path, Func<string> create)
+    {
         if (File.Exists(path))
         {
-            return TokenSigner.FromPrivateKey(keyId, File.ReadAllText(path).Trim());
+            return File.ReadAllText(path).Trim();
         }
         System.IO.Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        var signer = TokenSigner.Create(keyId);
-        // Written to a file that is private from its creation, then moved into place, so no one
-        // else can ever read it and no reader sees half a key.
+        var content = create();
         var writing = $"{path}.{Environment.ProcessId}.tmp";
         var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
         if (!OperatingSystem.IsWindows())
@@ -137,18 +152,17 @@ public sealed class LocalState
         }
         using (var file = new StreamWriter(writing, Encoding.ASCII, options))
         {
-            file.Write(signer.PrivateKey);
+            file.Write(content);
         }
         try
         {
             File.Move(writing, path, overwrite: false);
+            return content;
         }
         catch (IOException) when (File.Exists(path))
         {
-            // Another process made it first: its key is the one.
             File.Delete(writing);
-            return TokenSigner.FromPrivateKey(keyId, File.ReadAllText(path).Trim());
+            return File.ReadAllText(path).Trim();
         }
-        return signer;
     }
 }

@@ -1,9 +1,12 @@
 namespace ConductorMesh.AppHost.Infrastructure;
 
 /// <summary>PostgreSQL run from the machine's binaries, one server with a database per service.</summary>
-public sealed class LocalPostgresResource(string name, string command, string workingDirectory)
+public sealed class LocalPostgresResource(string name, string command, string workingDirectory, ParameterResource password)
     : ExecutableResource(name, command, workingDirectory), IResourceWithConnectionString
 {
+    /// <summary>The superuser's password, generated on first start (a secret parameter).</summary>
+    public ParameterResource Password { get; } = password;
+
     public const string EndpointName = "tcp";
 
     public EndpointReference Endpoint => new(this, EndpointName);
@@ -13,5 +16,5 @@ public sealed class LocalPostgresResource(string name, string command, string wo
     /// max_connections: under a burst, callers wait for a pooled connection instead of being refused.
     /// </summary>
     public ReferenceExpression ConnectionStringExpression => ReferenceExpression.Create(
-        $"Host={Endpoint.Property(EndpointProperty.Host)};Port={Endpoint.Property(EndpointProperty.Port)};Username=postgres;Maximum Pool Size=50");
+        $"Host={Endpoint.Property(EndpointProperty.Host)};Port={Endpoint.Property(EndpointProperty.Port)};Username=postgres;Password={Password};Maximum Pool Size=50");
 }

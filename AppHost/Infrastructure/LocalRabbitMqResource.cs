@@ -4,9 +4,15 @@ namespace ConductorMesh.AppHost.Infrastructure;
 /// A private RabbitMQ node: its own node name, ports and folders, so it never meets the machine's
 /// default node. Its port mapper (epmd) is a resource of its own that it waits for.
 /// </summary>
-public sealed class LocalRabbitMqResource(string name, string command, string workingDirectory)
+public sealed class LocalRabbitMqResource(string name, string command, string workingDirectory, ParameterResource password)
     : ExecutableResource(name, command, workingDirectory), IResourceWithConnectionString
 {
+    /// <summary>The one user of the node; there is no guest.</summary>
+    public const string User = "conductormesh";
+
+    /// <summary>Its password, generated on first start (a secret parameter).</summary>
+    public ParameterResource Password { get; } = password;
+
     public const string EndpointName = "tcp";
     public const string ManagementEndpointName = "management";
     public const string DistributionEndpointName = "dist";
@@ -19,5 +25,5 @@ public sealed class LocalRabbitMqResource(string name, string command, string wo
     public EndpointReference Distribution => new(this, DistributionEndpointName);
 
     public ReferenceExpression ConnectionStringExpression => ReferenceExpression.Create(
-        $"amqp://guest:guest@{Endpoint.Property(EndpointProperty.Host)}:{Endpoint.Property(EndpointProperty.Port)}");
+        $"amqp://{User}:{Password}@{Endpoint.Property(EndpointProperty.Host)}:{Endpoint.Property(EndpointProperty.Port)}");
 }

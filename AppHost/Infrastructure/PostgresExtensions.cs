@@ -21,10 +21,13 @@ public static class PostgresExtensions
         var data = state.DataOf(name);
         var cluster = Path.Combine(data, "data");
         var script = Path.Combine(AppContext.BaseDirectory, "Infrastructure", "postgres-fast-stop.sh");
-        var server = new LocalPostgresResource(name, script, data);
+        // Even locally, the server asks for a password: anyone on the machine could otherwise
+        // connect as its superuser. It is made on first start and kept in the state folder.
+        var password = builder.AddParameter($"{name}-password", () => state.Secret($"{name}-password"), secret: true);
+        var server = new LocalPostgresResource(name, script, data, password.Resource);
         var (command, prefix) = ServerUser.RunAs("postgres", ServerUser.Binary("postgres"));
         List<string> settings = ["listen_addresses=127.0.0.1", $"unix_socket_directories={data}", "max_connections=300"];
-        builder.Eventing.Subscribe<BeforeResourceStartedEvent>(server, (_, ct) => InitializeClusterAsync(cluster, data, ct));
+        builder.Eventing.Subscribe<BeforeResourceStartedEvent>(server, (_, ct) => InitializeClusterAsync(cluster, data, state.Secret($"{name}-password"), ct));
         return builder.AddResource(server)
             .WithEndpoint(LocalPostgresResource.EndpointName, e => e.Direct(MeshPorts.Of(builder.Configuration, name)).UriScheme = "tcp")
             .WithArgs(context =>
@@ -48,28 +51,72 @@ public static class PostgresExtensions
             .AsConnectionString();
     }
 
-    private static async Task InitializeClusterAsync(string cluster, string data, CancellationToken ct)
+    private static async Task InitializeClusterAsync(string cluster, string data, string password, CancellationToken ct)
     {
         if (File.Exists(Path.Combine(cluster, "PG_VERSION")))
         {
+            await RequirePasswordAsync(cluster, data, password, ct);
             return;
         }
         Directory.CreateDirectory(cluster);
-        await ServerUser.GiveAsync("postgres", data, ct);
-        var (command, args) = ServerUser.RunAs("postgres", ServerUser.Binary("initdb"),
-            "-D", cluster, "-U", "postgres", "--auth=trust", "-E", "UTF8", "--no-instructions");
-        using var initdb = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo(command, args)
+        // initdb reads the password from a file; it is private, the server user's, and gone after.
+        var passwordFile = Path.Combine(data, "initdb-password");
+        await File.WriteAllTextAsync(passwordFile, password, ct);
+        if (!OperatingSystem.IsWindows())
         {
+            File.SetUnixFileMode(passwordFile, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        }
+        try
+        {
+            await ServerUser.GiveAsync("postgres", data, ct);
+            await RunAsync("initdb", ServerUser.RunAs("postgres", ServerUser.Binary("initdb"),
+                "-D", cluster, "-U", "postgres", "--auth=scram-sha-256", $"--pwfile={passwordFile}", "-E", "UTF8", "--no-instructions"), data, null, ct);
+        }
+        finally
+        {
+            File.Delete(passwordFile);
+        }
+    }
+
+    /// <summary>
+    /// A cluster made before the server asked for a password (trust authentication) gets the
+    /// password and password authentication, in single-user mode before the server starts.
+    /// </summary>
+    private static async Task RequirePasswordAsync(string cluster, string data, string password, CancellationToken ct)
+    {
+        var hba = Path.Combine(cluster, "pg_hba.conf");
+        var rules = await File.ReadAllLinesAsync(hba, ct);
+        if (!rules.Any(IsTrust))
+        {
+            return;
+        }
+        await RunAsync("setting the password", ServerUser.RunAs("postgres", ServerUser.Binary("postgres"), "--single", "-D", cluster, "postgres"), data,
+            $"ALTER ROLE postgres PASSWORD '{password}';\n", ct);
+        await File.WriteAllLinesAsync(hba, rules.Select(r => IsTrust(r) ? System.Text.RegularExpressions.Regex.Replace(r, @"\btrust\s*$", "scram-sha-256") : r), ct);
+    }
+
+    private static bool IsTrust(string rule) => !rule.TrimStart().StartsWith('#') && System.Text.RegularExpressions.Regex.IsMatch(rule, @"\btrust\s*$");
+
+    private static async Task RunAsync(string what, (string Command, string[] Args) run, string workingDirectory, string? input, CancellationToken ct)
+    {
+        using var process = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo(run.Command, run.Args)
+        {
+            RedirectStandardInput = true,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
-            WorkingDirectory = data,
+            WorkingDirectory = workingDirectory,
         })!;
-        var errors = initdb.StandardError.ReadToEndAsync(ct);
-        await initdb.StandardOutput.ReadToEndAsync(ct);
-        await initdb.WaitForExitAsync(ct);
-        if (initdb.ExitCode != 0)
+        if (input is not null)
         {
-            throw new InvalidOperationException($"initdb failed: {await errors}");
+            await process.StandardInput.WriteAsync(input);
+        }
+        process.StandardInput.Close();
+        var errors = process.StandardError.ReadToEndAsync(ct);
+        await process.StandardOutput.ReadToEndAsync(ct);
+        await process.WaitForExitAsync(ct);
+        if (process.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"PostgreSQL: {what} failed: {await errors}");
         }
     }
 }

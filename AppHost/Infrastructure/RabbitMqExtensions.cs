@@ -30,15 +30,17 @@ public static class RabbitMqExtensions
         var data = state.DataOf(name);
         var epmd = builder.AddEpmd($"{name}-epmd", data);
         var (command, args) = ServerUser.RunAs("rabbitmq", "/usr/lib/rabbitmq/bin/rabbitmq-server");
-        var broker = new LocalRabbitMqResource(name, command, data);
-        builder.Eventing.Subscribe<BeforeResourceStartedEvent>(broker, (_, ct) => PrepareFoldersAsync(data, ct));
+        // Its own user with a generated password instead of guest/guest, kept in the state folder.
+        var password = builder.AddParameter($"{name}-password", () => state.Secret($"{name}-password"), secret: true);
+        var broker = new LocalRabbitMqResource(name, command, data, password.Resource);
+        builder.Eventing.Subscribe<BeforeResourceStartedEvent>(broker, (_, ct) => PrepareFoldersAsync(data, state.Secret($"{name}-password"), ct));
         var port = (string endpoint) => MeshPorts.Of(builder.Configuration, endpoint);
         return builder.AddResource(broker)
             .WithArgs(args)
             .WithEndpoint(LocalRabbitMqResource.EndpointName, e => e.Direct(port(name)).UriScheme = "amqp")
             .WithEndpoint(LocalRabbitMqResource.DistributionEndpointName, e => e.Direct(port($"{name}-dist")).UriScheme = "tcp")
             .WithEndpoint(LocalRabbitMqResource.ManagementEndpointName, e => e.Direct(port($"{name}-management")).UriScheme = "http")
-            .WithUrlForEndpoint(LocalRabbitMqResource.ManagementEndpointName, u => u.DisplayText = "Management UI (guest/guest)")
+            .WithUrlForEndpoint(LocalRabbitMqResource.ManagementEndpointName, u => u.DisplayText = $"Management UI (user {LocalRabbitMqResource.User}, password in .mesh/secrets/{name}-password)")
             .WithUrlForEndpoint(LocalRabbitMqResource.EndpointName, u => u.DisplayLocation = UrlDisplayLocation.DetailsOnly)
             .WithUrlForEndpoint(LocalRabbitMqResource.DistributionEndpointName, u => u.DisplayLocation = UrlDisplayLocation.DetailsOnly)
             .WithEnvironment(context => SetEnvironment(context.EnvironmentVariables, broker, epmd.Resource, data))
@@ -70,18 +72,49 @@ public static class RabbitMqExtensions
         env["RABBITMQ_ENABLED_PLUGINS_FILE"] = Path.Combine(data, "enabled_plugins");
         env["RABBITMQ_FEATURE_FLAGS_FILE"] = Path.Combine(data, "feature_flags");
         env["RABBITMQ_PID_FILE"] = Path.Combine(data, "rabbitmq.pid");
+        env["RABBITMQ_CONFIG_FILE"] = Path.Combine(data, "rabbitmq.conf");
         // Run as root, the broker keeps the cookie of the rabbitmq user; otherwise its own.
         env["HOME"] = ServerUser.IsRoot ? "/var/lib/rabbitmq" : Path.Combine(data, "home");
     }
 
-    private static async Task PrepareFoldersAsync(string data, CancellationToken ct)
+    private static async Task PrepareFoldersAsync(string data, string password, CancellationToken ct)
     {
         foreach (var folder in new[] { "mnesia", "log", "home" })
         {
             Directory.CreateDirectory(Path.Combine(data, folder));
         }
         await File.WriteAllTextAsync(Path.Combine(data, "enabled_plugins"), "[rabbitmq_management].\n", ct);
+        // A new node is made with our user as its default (so no guest), and every start imports
+        // the user again, so a node made before also has it.
+        var definitions = Path.Combine(data, "definitions.json");
+        await WritePrivateAsync(Path.Combine(data, "rabbitmq.conf"),
+            $"default_user = {LocalRabbitMqResource.User}\ndefault_pass = {password}\nload_definitions = {definitions}\n", ct);
+        await WritePrivateAsync(definitions, System.Text.Json.JsonSerializer.Serialize(new
+        {
+            users = new[] { new { name = LocalRabbitMqResource.User, password_hash = PasswordHash(password), hashing_algorithm = "rabbit_password_hashing_sha256", tags = new[] { "administrator" } } },
+            vhosts = new[] { new { name = "/" } },
+            permissions = new[] { new { user = LocalRabbitMqResource.User, vhost = "/", configure = ".*", write = ".*", read = ".*" } },
+        }), ct);
         await ServerUser.GiveAsync("rabbitmq", data, ct);
+    }
+
+    /// <summary>RabbitMQ's SHA-256 password hash: a 4-byte salt, then SHA-256 of the salt and the password, in base64.</summary>
+    private static string PasswordHash(string password)
+    {
+        var salt = System.Security.Cryptography.RandomNumberGenerator.GetBytes(4);
+        return Convert.ToBase64String([.. salt, .. System.Security.Cryptography.SHA256.HashData([.. salt, .. System.Text.Encoding.UTF8.GetBytes(password)])]);
+    }
+
+    private static async Task WritePrivateAsync(string path, string content, CancellationToken ct)
+    {
+        File.Delete(path);
+        var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
+        if (!OperatingSystem.IsWindows())
+        {
+            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        }
+        await using var file = new StreamWriter(path, new System.Text.UTF8Encoding(false), options);
+        await file.WriteAsync(content.AsMemory(), ct);
     }
 
     private static async Task ConnectAsync(string connectionString, CancellationToken ct)

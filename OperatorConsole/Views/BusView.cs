@@ -62,7 +62,9 @@ public sealed class BusView(HttpClient http, IConfiguration configuration, Faile
         try
         {
             using var request = new HttpRequestMessage(HttpMethod.Get, $"{management}/api/queues");
-            request.Headers.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String("guest:guest"u8.ToArray()));
+            // The broker's user and password are those of the console's own bus connection.
+            var user = new Uri(configuration.GetConnectionString("messaging") ?? "amqp://localhost").UserInfo;
+            request.Headers.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(Uri.UnescapeDataString(user))));
             using var response = await http.SendAsync(request, ct);
             response.EnsureSuccessStatusCode();
             using var json = JsonDocument.Parse(await response.Content.ReadAsStreamAsync(ct));

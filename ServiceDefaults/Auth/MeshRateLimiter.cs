@@ -14,6 +14,8 @@ public sealed class MeshRateLimiter(RateLimitRules rules)
         {
             { Role: MeshClaims.Roles.Partner, Partner: { } partner } => ($"partner {partner}", rules.Partners.GetValueOrDefault(partner, rules.PartnerPerSecond)),
             { Role: MeshClaims.Roles.Member, Member: { } member } => ($"member {member}", rules.MemberPerSecond),
+            // Health, reflection and calls whose token was refused: a flood of them is held to a rate too.
+            _ when context.User.Identity?.IsAuthenticated != true => ($"anonymous {context.Connection.RemoteIpAddress}", rules.AnonymousPerSecond),
             _ => ("", 0),
         };
         return key.Length == 0

@@ -22,6 +22,9 @@ public sealed class RateLimitRules
     /// <summary>Calls and streamed messages a second per member (a member token's <c>sub</c>).</summary>
     public int MemberPerSecond { get; set; } = 20;
 
+    /// <summary>Calls a second per client address without a valid token (health, reflection, refused calls).</summary>
+    public int AnonymousPerSecond { get; set; } = 1000;
+
     /// <summary>Server streams (<c>WatchLeaderboard</c>, <c>WatchFeed</c>) open at once per member.</summary>
     public int StreamsPerMember { get; set; } = 5;
 
@@ -34,8 +37,8 @@ public static class RateLimits
     /// <summary>
     /// Token buckets per partner and per member, from the caller's token, charged once per call
     /// (as it arrives) and once more per further message of a client stream; and a bound on each
-    /// caller's open server streams. Operators, moderators, services and anonymous calls are not
-    /// metered by rate. A refusal is a gRPC RESOURCE_EXHAUSTED that says when to retry.
+    /// caller's open server streams. Calls without a valid token are metered per client address;
+    /// operators, moderators and services are not metered by rate. A refusal is a gRPC RESOURCE_EXHAUSTED that says when to retry.
     /// </summary>
     public static IHostApplicationBuilder AddMeshRateLimits(this IHostApplicationBuilder builder)
     {

@@ -127,4 +127,31 @@ public sealed class LimitTests(MeshFixture mesh)
             Assert.Contains("no more are looked up", o.Message);
         });
     }
+
+    [Fact]
+    public async Task Calls_without_a_token_are_limited_per_address_and_callers_with_one_are_not_held_up()
+    {
+        // A thousand a second per address by default: a burst of 3,000 health checks goes over.
+        var health = new Grpc.Health.V1.Health.HealthClient(Grpc.Net.Client.GrpcChannel.ForAddress(mesh.Url("voting")));
+        var answers = await Task.WhenAll(Enumerable.Range(0, 3_000).Select(async _ =>
+        {
+            try
+            {
+                await health.CheckAsync(new Grpc.Health.V1.HealthCheckRequest());
+                return Status.DefaultSuccess;
+            }
+            catch (RpcException e)
+            {
+                return e.Status;
+            }
+        }));
+        var (program, _) = await scenario.OpenCycleAsync(1_000_000, Scenario.FiveK);
+
+        Assert.Contains(answers, a => a.StatusCode == StatusCode.OK);
+        var refused = answers.Where(a => a.StatusCode != StatusCode.OK).ToList();
+        Assert.NotEmpty(refused);
+        Assert.All(refused, a => Assert.Equal(StatusCode.ResourceExhausted, a.StatusCode));
+        Assert.All(refused, a => Assert.Matches(@"retry after \d+ ms", a.Detail));
+        Assert.Equal(StatusCode.OK, (await AskAsync(new GetAllowanceRequest { VoterId = "anyone", ProgramId = program.Id }, mesh.As(MeshClaims.Roles.Operator))).StatusCode);
+    }
 }
