@@ -131,38 +131,14 @@ public sealed class LocalState
     public string Secret(string name) =>
         ReadOrCreatePrivate(Path.Combine(Directory, "secrets", name), () => Convert.ToHexString(RandomNumberGenerator.GetBytes(24)).ToLowerInvariant());
 
-    /// <summary>
-    /// The file's content, or <paramref name="create"/>'s written to a file that is private from
-    /// its creation and then moved into place, so no one else can ever read it and no reader sees
-    /// half of it. Of two processes creating it at once, the first to finish wins.
-    /// </summary>
+    /// <summary>The file's content, or <paramref name="create"/>'s written privately (of two processes creating it at once, the first wins).</summary>
     private static string ReadOrCreatePrivate(string path, Func<string> create)
     {
         if (File.Exists(path))
         {
             return File.ReadAllText(path).Trim();
         }
-        System.IO.Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         var content = create();
-        var writing = $"{path}.{Environment.ProcessId}.tmp";
-        var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
-        if (!OperatingSystem.IsWindows())
-        {
-            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-        }
-        using (var file = new StreamWriter(writing, Encoding.ASCII, options))
-        {
-            file.Write(content);
-        }
-        try
-        {
-            File.Move(writing, path, overwrite: false);
-            return content;
-        }
-        catch (IOException) when (File.Exists(path))
-        {
-            File.Delete(writing);
-            return File.ReadAllText(path).Trim();
-        }
+        return PrivateFile.Write(path, content, overwrite: false) ? content : File.ReadAllText(path).Trim();
     }
 }

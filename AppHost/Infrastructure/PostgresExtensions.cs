@@ -61,11 +61,7 @@ public static class PostgresExtensions
         Directory.CreateDirectory(cluster);
         // initdb reads the password from a file; it is private, the server user's, and gone after.
         var passwordFile = Path.Combine(data, "initdb-password");
-        await File.WriteAllTextAsync(passwordFile, password, ct);
-        if (!OperatingSystem.IsWindows())
-        {
-            File.SetUnixFileMode(passwordFile, UnixFileMode.UserRead | UnixFileMode.UserWrite);
-        }
+        PrivateFile.Write(passwordFile, password, overwrite: true);
         try
         {
             await ServerUser.GiveAsync("postgres", data, ct);

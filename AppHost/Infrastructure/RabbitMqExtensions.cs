@@ -87,14 +87,14 @@ public static class RabbitMqExtensions
         // A new node is made with our user as its default (so no guest), and every start imports
         // the user again, so a node made before also has it.
         var definitions = Path.Combine(data, "definitions.json");
-        await WritePrivateAsync(Path.Combine(data, "rabbitmq.conf"),
-            $"default_user = {LocalRabbitMqResource.User}\ndefault_pass = {password}\nload_definitions = {definitions}\n", ct);
-        await WritePrivateAsync(definitions, System.Text.Json.JsonSerializer.Serialize(new
+        PrivateFile.Write(Path.Combine(data, "rabbitmq.conf"),
+            $"default_user = {LocalRabbitMqResource.User}\ndefault_pass = {password}\nload_definitions = {definitions}\n", overwrite: true);
+        PrivateFile.Write(definitions, System.Text.Json.JsonSerializer.Serialize(new
         {
             users = new[] { new { name = LocalRabbitMqResource.User, password_hash = PasswordHash(password), hashing_algorithm = "rabbit_password_hashing_sha256", tags = new[] { "administrator" } } },
             vhosts = new[] { new { name = "/" } },
             permissions = new[] { new { user = LocalRabbitMqResource.User, vhost = "/", configure = ".*", write = ".*", read = ".*" } },
-        }), ct);
+        }), overwrite: true);
         await ServerUser.GiveAsync("rabbitmq", data, ct);
     }
 
@@ -103,18 +103,6 @@ public static class RabbitMqExtensions
     {
         var salt = System.Security.Cryptography.RandomNumberGenerator.GetBytes(4);
         return Convert.ToBase64String([.. salt, .. System.Security.Cryptography.SHA256.HashData([.. salt, .. System.Text.Encoding.UTF8.GetBytes(password)])]);
-    }
-
-    private static async Task WritePrivateAsync(string path, string content, CancellationToken ct)
-    {
-        File.Delete(path);
-        var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
-        if (!OperatingSystem.IsWindows())
-        {
-            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-        }
-        await using var file = new StreamWriter(path, new System.Text.UTF8Encoding(false), options);
-        await file.WriteAsync(content.AsMemory(), ct);
     }
 
     private static async Task ConnectAsync(string connectionString, CancellationToken ct)

@@ -130,6 +130,7 @@ public static class ServiceExtensions
     /// </summary>
     private static IResourceBuilder<ServiceResource> WithTokenKeys(this IResourceBuilder<ServiceResource> resource, LocalState state, IResourceBuilder<ParameterResource> ownKey)
     {
+        // The trusted keys are those of the signers made so far; the issuer's must be among them.
         _ = state.Issuer;
         return resource.WithEnvironment("Auth__OwnKey", ownKey)
             // Read when the process starts, when every caller's key has been made.
