@@ -109,9 +109,10 @@ public sealed class LocalState
         }
     }
 
-    /// <summary>The public keys of every signer made so far, as the JSON Web Key Set the services trust (<c>Auth:TrustedKeys</c>).</summary>
+    /// <summary>The public keys of the issuer and of every signer made so far, as the JSON Web Key Set the services trust (<c>Auth:TrustedKeys</c>).</summary>
     public string TrustedKeys()
     {
+        _ = Issuer;
         lock (signers)
         {
             return ServiceDefaults.Auth.TrustedKeys.KeySet(signers.Values.Select(s => s.PublicJwk()).OrderBy(k => k.Kid, StringComparer.Ordinal));

@@ -10,19 +10,19 @@ namespace ConductorMesh.OperatorConsole;
 
 public static class ConsoleExtensions
 {
+    /// <summary>The operator the console acts as.</summary>
+    public const string ConsoleName = "console";
+
     /// <summary>
     /// The console calls Grants, Ideas and Voting as an operator (found by service discovery),
     /// counts votes from the bus, reads queue depths and outbox backlogs, and replays failed events.
     /// </summary>
-    /// <summary>The operator the console acts as.</summary>
-    public const string ConsoleName = "console";
-
     public static WebApplicationBuilder AddOperatorConsole(this WebApplicationBuilder builder)
     {
         // The console's own key, which the services trust only for the operator "console": it
         // cannot sign for any other role or name.
         var ownKey = builder.Configuration["Auth:OwnKey"] ?? throw new InvalidOperationException("Auth:OwnKey is not set; the AppHost sets it.");
-        var token = new SelfIssuedToken(TokenSigner.FromPrivateKey(TrustedKeys.BoundKeyId(MeshClaims.Roles.Operator, ConsoleName), ownKey), MeshClaims.Roles.Operator, ConsoleName);
+        var token = SelfIssuedToken.Own(MeshClaims.Roles.Operator, ConsoleName, ownKey);
         builder.Services.AddSingleton(new ConsoleLogin(builder.Configuration["Console:LoginToken"]
             ?? throw new InvalidOperationException("Console:LoginToken is not set; the AppHost sets it.")));
         AddOperatorClient<GrantsApi.GrantsApiClient>(builder.Services, "grants", token);

@@ -27,7 +27,7 @@ public static class PostgresExtensions
         var server = new LocalPostgresResource(name, script, data, password.Resource);
         var (command, prefix) = ServerUser.RunAs("postgres", ServerUser.Binary("postgres"));
         List<string> settings = ["listen_addresses=127.0.0.1", $"unix_socket_directories={data}", "max_connections=300"];
-        builder.Eventing.Subscribe<BeforeResourceStartedEvent>(server, (_, ct) => InitializeClusterAsync(cluster, data, state.Secret($"{name}-password"), ct));
+        builder.Eventing.Subscribe<BeforeResourceStartedEvent>(server, async (_, ct) => await InitializeClusterAsync(cluster, data, (await password.Resource.GetValueAsync(ct))!, ct));
         return builder.AddResource(server)
             .WithEndpoint(LocalPostgresResource.EndpointName, e => e.Direct(MeshPorts.Of(builder.Configuration, name)).UriScheme = "tcp")
             .WithArgs(context =>
@@ -88,10 +88,13 @@ public static class PostgresExtensions
         }
         await RunAsync("setting the password", ServerUser.RunAs("postgres", ServerUser.Binary("postgres"), "--single", "-D", cluster, "postgres"), data,
             $"ALTER ROLE postgres PASSWORD '{password}';\n", ct);
-        await File.WriteAllLinesAsync(hba, rules.Select(r => IsTrust(r) ? System.Text.RegularExpressions.Regex.Replace(r, @"\btrust\s*$", "scram-sha-256") : r), ct);
+        await File.WriteAllLinesAsync(hba, rules.Select(r => IsTrust(r) ? TrustMethod.Replace(r, "scram-sha-256") : r), ct);
     }
 
-    private static bool IsTrust(string rule) => !rule.TrimStart().StartsWith('#') && System.Text.RegularExpressions.Regex.IsMatch(rule, @"\btrust\s*$");
+    /// <summary>An authentication rule's method, when it is <c>trust</c> (the last word of the line).</summary>
+    private static readonly System.Text.RegularExpressions.Regex TrustMethod = new(@"\btrust\s*$");
+
+    private static bool IsTrust(string rule) => !rule.TrimStart().StartsWith('#') && TrustMethod.IsMatch(rule);
 
     private static async Task RunAsync(string what, (string Command, string[] Args) run, string workingDirectory, string? input, CancellationToken ct)
     {

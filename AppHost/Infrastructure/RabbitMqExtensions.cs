@@ -33,7 +33,7 @@ public static class RabbitMqExtensions
         // Its own user with a generated password instead of guest/guest, kept in the state folder.
         var password = builder.AddParameter($"{name}-password", () => state.Secret($"{name}-password"), secret: true);
         var broker = new LocalRabbitMqResource(name, command, data, password.Resource);
-        builder.Eventing.Subscribe<BeforeResourceStartedEvent>(broker, (_, ct) => PrepareFoldersAsync(data, state.Secret($"{name}-password"), ct));
+        builder.Eventing.Subscribe<BeforeResourceStartedEvent>(broker, async (_, ct) => await PrepareFoldersAsync(data, (await password.Resource.GetValueAsync(ct))!, ct));
         var port = (string endpoint) => MeshPorts.Of(builder.Configuration, endpoint);
         return builder.AddResource(broker)
             .WithArgs(args)

@@ -20,7 +20,7 @@ public static class ServiceExtensions
     {
         var count = Math.Max(1, builder.Configuration.GetValue<int?>($"Mesh:Replicas:{name}") ?? 1);
         // Every replica proves the same caller, "service <name>", with the service's own key.
-        var ownKey = builder.AddOwnKey(state, name, TrustedKeys.BoundKeyId(MeshClaims.Roles.Service, name));
+        var ownKey = builder.AddOwnKey(state, MeshClaims.Roles.Service, name);
         return new MeshService(name, Enumerable.Range(1, count)
             .Select(i => builder.AddServiceReplica<TProject>(MeshService.ReplicaName(name, i), state, ownKey)).ToList());
     }
@@ -107,19 +107,20 @@ public static class ServiceExtensions
                 u.DisplayText = "Operator console";
             })
             .WithEnvironment("Console__LoginToken", login)
-            .WithTokenKeys(state, builder.AddOwnKey(state, name, TrustedKeys.BoundKeyId(MeshClaims.Roles.Operator, name)))
+            .WithTokenKeys(state, builder.AddOwnKey(state, MeshClaims.Roles.Operator, name))
             .WithHttpHealthCheck("/health")
             .WithIconName("DataHistogram")
             .WithRestartOnCrash();
     }
 
     /// <summary>
-    /// A caller's own private key (made on first use, kept in the state folder), as a secret
+    /// The private key of <paramref name="owner"/>, which signs only as <paramref name="role"/>
+    /// <paramref name="owner"/> (made on first use, kept in the state folder), as a secret
     /// parameter: masked in the dashboard, and a reference, not a value, in a published manifest.
     /// </summary>
-    private static IResourceBuilder<ParameterResource> AddOwnKey(this IDistributedApplicationBuilder builder, LocalState state, string owner, string keyId)
+    private static IResourceBuilder<ParameterResource> AddOwnKey(this IDistributedApplicationBuilder builder, LocalState state, string role, string owner)
     {
-        var signer = state.SignerOf(keyId);
+        var signer = state.SignerOf(TrustedKeys.BoundKeyId(role, owner));
         return builder.AddParameter($"{owner}-key", () => signer.PrivateKey, secret: true);
     }
 
@@ -130,8 +131,6 @@ public static class ServiceExtensions
     /// </summary>
     private static IResourceBuilder<ServiceResource> WithTokenKeys(this IResourceBuilder<ServiceResource> resource, LocalState state, IResourceBuilder<ParameterResource> ownKey)
     {
-        // The trusted keys are those of the signers made so far; the issuer's must be among them.
-        _ = state.Issuer;
         return resource.WithEnvironment("Auth__OwnKey", ownKey)
             // Read when the process starts, when every caller's key has been made.
             .WithEnvironment(context => context.EnvironmentVariables["Auth__TrustedKeys"] = state.TrustedKeys());

@@ -83,7 +83,7 @@ public static class AuthenticationExtensions
         var ownKey = builder.Configuration["Auth:OwnKey"];
         var given = builder.Configuration["Auth:ServiceToken"];
         var own = string.IsNullOrWhiteSpace(ownKey) ? null
-            : new SelfIssuedToken(TokenSigner.FromPrivateKey(TrustedKeys.BoundKeyId(MeshClaims.Roles.Service, service), ownKey), MeshClaims.Roles.Service, service);
+            : SelfIssuedToken.Own(MeshClaims.Roles.Service, service, ownKey);
         builder.Services.AddSingleton(new ServiceCredential(own is not null ? () => own.Current
             : !string.IsNullOrWhiteSpace(given) ? () => given
             : () => throw new InvalidOperationException("Set Auth:OwnKey (this service's own key) or Auth:ServiceToken (a token with the service role) for calls to other services.")));

@@ -13,4 +13,16 @@ public sealed record MeshCaller(string? Role, string? Member, string? Partner)
         new(user.FindFirst(MeshClaims.Role)?.Value, user.FindFirst(MeshClaims.Member)?.Value, user.FindFirst(MeshClaims.Partner)?.Value);
 
     public static MeshCaller Of(ServerCallContext context) => Of(context.GetHttpContext().User);
+
+    /// <summary>
+    /// The name the limits count this caller under (<see cref="MeshRateLimiter"/>, <see cref="StreamLimits"/>):
+    /// a partner token's partner, for all its members together; otherwise its role and subject
+    /// (<c>member m-1</c>, <c>operator console</c>). Null for a call without a valid token.
+    /// </summary>
+    public string? LimitKey => this switch
+    {
+        { Role: MeshClaims.Roles.Partner, Partner: { } partner } => $"partner {partner}",
+        { Role: { } role } => $"{role} {Member}",
+        _ => null,
+    };
 }

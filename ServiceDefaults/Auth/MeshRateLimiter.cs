@@ -10,15 +10,16 @@ public sealed class MeshRateLimiter(RateLimitRules rules)
 {
     public PartitionedRateLimiter<HttpContext> Limiter { get; } = PartitionedRateLimiter.Create<HttpContext, string>(context =>
     {
-        var (key, perSecond) = MeshCaller.Of(context.User) switch
+        var caller = MeshCaller.Of(context.User);
+        var (key, perSecond) = caller switch
         {
-            { Role: MeshClaims.Roles.Partner, Partner: { } partner } => ($"partner {partner}", rules.Partners.GetValueOrDefault(partner, rules.PartnerPerSecond)),
-            { Role: MeshClaims.Roles.Member, Member: { } member } => ($"member {member}", rules.MemberPerSecond),
+            { Role: MeshClaims.Roles.Partner, Partner: { } partner } => (caller.LimitKey, rules.Partners.GetValueOrDefault(partner, rules.PartnerPerSecond)),
+            { Role: MeshClaims.Roles.Member, Member: not null } => (caller.LimitKey, rules.MemberPerSecond),
             // Health, reflection and calls whose token was refused: a flood of them is held to a rate too.
             _ when context.User.Identity?.IsAuthenticated != true => ($"anonymous {context.Connection.RemoteIpAddress}", rules.AnonymousPerSecond),
-            _ => ("", 0),
+            _ => (null, 0),
         };
-        return key.Length == 0
+        return key is null
             ? RateLimitPartition.GetNoLimiter("")
             : RateLimitPartition.GetTokenBucketLimiter(key, _ => new TokenBucketRateLimiterOptions
             {

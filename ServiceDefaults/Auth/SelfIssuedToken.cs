@@ -7,6 +7,13 @@ namespace ConductorMesh.ServiceDefaults.Auth;
 public sealed class SelfIssuedToken(TokenSigner signer, string role, string? member = null, string? partner = null)
 {
     private static readonly TimeSpan Lifetime = TimeSpan.FromHours(1);
+
+    /// <summary>
+    /// A caller's tokens signed with its own key (<paramref name="privateKey"/>, base64 PKCS#8), bound
+    /// to it: the services accept them only as <paramref name="role"/> <paramref name="subject"/>.
+    /// </summary>
+    public static SelfIssuedToken Own(string role, string subject, string privateKey) =>
+        new(TokenSigner.FromPrivateKey(TrustedKeys.BoundKeyId(role, subject), privateKey), role, subject);
     private (string Token, DateTime RenewAt) current;
 
     public string Current

@@ -11,17 +11,12 @@ public sealed class StreamLimits(RateLimitRules rules)
 
     public IDisposable Open(ServerCallContext context)
     {
-        var (key, bound) = MeshCaller.Of(context) switch
-        {
-            { Role: MeshClaims.Roles.Partner, Partner: { } partner } => ($"partner {partner}", rules.StreamsPerCaller),
-            { Role: MeshClaims.Roles.Member, Member: { } member } => ($"member {member}", rules.StreamsPerMember),
-            { Role: { } role, Member: var sub } => ($"{role} {sub}", rules.StreamsPerCaller),
-            _ => ("", 0),
-        };
-        if (key.Length == 0)
+        var caller = MeshCaller.Of(context);
+        if (caller.LimitKey is not { } key)
         {
             return Slot.None;
         }
+        var bound = caller.Role == MeshClaims.Roles.Member ? rules.StreamsPerMember : rules.StreamsPerCaller;
         if (open.AddOrUpdate(key, 1, (_, n) => n + 1) > bound)
         {
             Release(key);

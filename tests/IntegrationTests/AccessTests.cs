@@ -36,7 +36,7 @@ public sealed class AccessTests(MeshFixture mesh)
         // only "service ideas") claiming other roles or another service, an unsigned token, and an
         // HS256 token keyed with the issuer's public key (the algorithm-confusion forgery).
         var ideasKey = mesh.SignerOf(TrustedKeys.BoundKeyId(MeshClaims.Roles.Service, "ideas"));
-        var forgedFromPublicThings = MeshClaims.Roles.All.Except([MeshClaims.Roles.Service])
+        List<(string What, Metadata Token, string Says)> forgedFromPublicThings = MeshClaims.Roles.All.Except([MeshClaims.Roles.Service])
             .Select(role => ($"the {role} role signed with Ideas' own key", MeshFixture.Bearer(MeshTokens.Issue(ideasKey, role, "other-partner", "someone")), "signs only for the caller it belongs to"))
             .Append(("another service signed with Ideas' own key", MeshFixture.Bearer(MeshTokens.Issue(ideasKey, MeshClaims.Roles.Service, member: "voting")), "signs only for the caller it belongs to"))
             .Append(("alg none", MeshFixture.Bearer(ForgedTokens.Unsigned(MeshClaims.Roles.Operator)), "signature"))
@@ -59,7 +59,7 @@ public sealed class AccessTests(MeshFixture mesh)
                     ("a forged token", forged, StatusCode.Unauthenticated, "signature"),
                     ("an expired token", expired, StatusCode.Unauthenticated, "expired"),
                 };
-                cases.AddRange(forgedFromPublicThings.Select(f => (f.Item1, (Metadata?)f.Item2, StatusCode.Unauthenticated, f.Item3)));
+                cases.AddRange(forgedFromPublicThings.Select(f => (f.What, (Metadata?)f.Token, StatusCode.Unauthenticated, f.Says)));
                 foreach (var role in MeshClaims.Roles.All.Except(rule.Roles))
                 {
                     cases.Add(($"the {role} role", mesh.As(role, "other-partner", "someone"), StatusCode.PermissionDenied, "is for"));
