@@ -41,11 +41,14 @@ public static class ServiceExtensions
             .WithRestartOnCrash();
         var key = $"{name}_serving";
         GrpcChannel? channel = null;
+        // The probe names itself with an operator token: calls without one share a per-address
+        // limit, and a flood of them from this machine must not make a healthy service look down.
+        var probe = new SelfIssuedToken(state.Issuer, MeshClaims.Roles.Operator, "apphost");
         builder.Services.AddHealthChecks().AddAsyncCheck(key, async ct =>
         {
             try
             {
-                channel ??= GrpcChannel.ForAddress(service.GetEndpoint("http").Url);
+                channel ??= BearerChannel.To(new Uri(service.GetEndpoint("http").Url), () => probe.Current);
                 var reply = await new Health.HealthClient(channel).CheckAsync(
                     new HealthCheckRequest(), deadline: DateTime.UtcNow.AddSeconds(3), cancellationToken: ct);
                 return reply.Status == HealthCheckResponse.Types.ServingStatus.Serving
