@@ -133,20 +133,25 @@ public sealed class LimitTests(MeshFixture mesh)
     [Fact]
     public async Task Calls_without_a_token_are_limited_per_address_and_callers_with_one_are_not_held_up()
     {
-        // A thousand a second per address by default: a burst of 3,000 health checks goes over.
+        // A thousand a second per address by default: bursts of 2,000 health checks at once go over,
+        // however fast this machine answers them (at most ten bursts are sent).
         var health = new Grpc.Health.V1.Health.HealthClient(Grpc.Net.Client.GrpcChannel.ForAddress(mesh.Url("voting")));
-        var answers = await Task.WhenAll(Enumerable.Range(0, 3_000).Select(async _ =>
+        var answers = new List<Status>();
+        for (var burst = 0; burst < 10 && answers.All(a => a.StatusCode == StatusCode.OK); burst++)
         {
-            try
+            answers.AddRange(await Task.WhenAll(Enumerable.Range(0, 2_000).Select(async _ =>
             {
-                await health.CheckAsync(new Grpc.Health.V1.HealthCheckRequest());
-                return Status.DefaultSuccess;
-            }
-            catch (RpcException e)
-            {
-                return e.Status;
-            }
-        }));
+                try
+                {
+                    await health.CheckAsync(new Grpc.Health.V1.HealthCheckRequest());
+                    return Status.DefaultSuccess;
+                }
+                catch (RpcException e)
+                {
+                    return e.Status;
+                }
+            })));
+        }
         var (program, _) = await scenario.OpenCycleAsync(1_000_000, Scenario.FiveK);
 
         Assert.Contains(answers, a => a.StatusCode == StatusCode.OK);
