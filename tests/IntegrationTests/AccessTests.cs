@@ -153,9 +153,14 @@ public sealed class AccessTests(MeshFixture mesh)
             var openInVoting = ((await mesh.SqlAsync("votingdb", "SELECT string_agg(cycle_id::text, ',') FROM ballot_cycles WHERE closed_at IS NULL")) as string ?? "").Split(',');
             return closedInGrants.Intersect(openInVoting).Where(id => id.Length > 0).ToList();
         }, inFlight => inFlight.Count == 0, "Voting to close the cycles whose vote Grants closed", seconds: 90);
+        // Two equal readings further apart than the longest redelivery delay (TestSystem.RedeliverySeconds):
+        // an earlier test's event waiting to be delivered again would land between them.
         var last = await DigestAsync();
-        return await Eventually.Get(async () => (last, last = await DigestAsync()), d => d.Item1 == d.Item2, "the databases to settle")
-            .ContinueWith(t => t.Result.Item2);
+        return await Eventually.Get(async () =>
+        {
+            await Task.Delay(TimeSpan.FromSeconds(17));
+            return (last, last = await DigestAsync());
+        }, d => d.Item1 == d.Item2, "the databases to settle", seconds: 120).ContinueWith(t => t.Result.Item2);
     }
 
     /// <summary>Every row of every table of the four databases, as one digest.</summary>
