@@ -8,8 +8,9 @@ namespace ConductorMesh.ServiceDefaults.Auth;
 /// Every call passes its RPC's access rule before the handler runs. The messages of a client stream
 /// are checked as the handler reads them (<see cref="CheckedRequestStream{T}"/>): each names a member
 /// or moderator the caller must be allowed to act as, and each beyond the first counts against the
-/// caller's limits as a call of its own would. Server streams are bounded per caller
-/// (<see cref="StreamLimits"/>).
+/// caller's limits as a call of its own would. Every request a partner makes for a member, a call or
+/// a streamed message, also counts against that member's limit. Server streams are bounded per
+/// caller (<see cref="StreamLimits"/>).
 /// </summary>
 public sealed class AccessInterceptor(CallerAccess access, MeshRateLimiter limits, StreamLimits streams) : Interceptor
 {
@@ -58,7 +59,7 @@ public sealed class AccessInterceptor(CallerAccess access, MeshRateLimiter limit
             first = false;
             if (message is IMessage checkedMessage)
             {
-                await access.EnsureActsAsAsync(rule, context, checkedMessage);
+                await ActsAsAsync(rule, context, checkedMessage);
             }
         });
     }
@@ -67,7 +68,18 @@ public sealed class AccessInterceptor(CallerAccess access, MeshRateLimiter limit
     {
         if (await access.AuthorizeAsync(context) is { } rule && request is IMessage message)
         {
-            await access.EnsureActsAsAsync(rule, context, message);
+            await ActsAsAsync(rule, context, message);
+        }
+    }
+
+    private async Task ActsAsAsync(RpcAccess rule, ServerCallContext context, IMessage message)
+    {
+        await access.EnsureActsAsAsync(rule, context, message);
+        // A member token paid its own bucket at the door; a partner's request pays the member's too,
+        // so a gateway cannot carry one member past the rate that member's own token is held to.
+        if (MeshCaller.Of(context).Role == MeshClaims.Roles.Partner && rule.MemberIn(message) is { Length: > 0 } member)
+        {
+            limits.ChargeMember(member);
         }
     }
 }

@@ -22,7 +22,11 @@ public sealed record MeshCaller(string? Role, string? Member, string? Partner)
     public string? LimitKey => this switch
     {
         { Role: MeshClaims.Roles.Partner, Partner: { } partner } => $"partner {partner}",
+        { Role: MeshClaims.Roles.Member } => MemberKey(Member),
         { Role: { } role } => $"{role} {Member}",
         _ => null,
     };
+
+    /// <summary>A member's limit key, the same whether the member calls with its own token or a partner acts for it.</summary>
+    public static string MemberKey(string? member) => $"{MeshClaims.Roles.Member} {member}";
 }

@@ -19,7 +19,7 @@ public sealed class RateLimitRules
     /// <summary>A partner's own limit where it differs (<c>RateLimits:Partners:&lt;partner&gt;</c>): a gateway relaying votes in bulk, say.</summary>
     public Dictionary<string, int> Partners { get; set; } = [];
 
-    /// <summary>Calls and streamed messages a second per member (a member token's <c>sub</c>).</summary>
+    /// <summary>Calls and streamed messages a second per member: by the member's own token (its <c>sub</c>) and by partners acting for them, together.</summary>
     public int MemberPerSecond { get; set; } = 20;
 
     /// <summary>Calls a second per client address without a valid token (health, reflection, refused calls).</summary>
@@ -36,7 +36,8 @@ public static class RateLimits
 {
     /// <summary>
     /// Token buckets per partner and per member, from the caller's token, charged once per call
-    /// (as it arrives) and once more per further message of a client stream; and a bound on each
+    /// (as it arrives) and once more per further message of a client stream; a member's bucket
+    /// also for every request a partner makes for them (<see cref="MeshRateLimiter"/>); and a bound on each
     /// caller's open server streams. Calls without a valid token are metered per client address;
     /// operators, moderators and services are not metered by rate. A refusal is a gRPC RESOURCE_EXHAUSTED that says when to retry.
     /// </summary>
@@ -58,7 +59,7 @@ public static class RateLimits
                 response.ContentType = "application/grpc";
                 response.Headers["grpc-status"] = ((int)StatusCode.ResourceExhausted).ToString(CultureInfo.InvariantCulture);
                 response.Headers["grpc-message"] = Uri.EscapeDataString(MeshRateLimiter.TooMany(retryAfter));
-                response.Headers["retry-after-ms"] = Math.Ceiling(retryAfter.TotalMilliseconds).ToString(CultureInfo.InvariantCulture);
+                response.Headers[MeshRateLimiter.RetryAfterHeader] = MeshRateLimiter.Milliseconds(retryAfter);
                 return ValueTask.CompletedTask;
             };
         });

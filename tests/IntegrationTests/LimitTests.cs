@@ -66,6 +66,32 @@ public sealed class LimitTests(MeshFixture mesh)
     }
 
     [Fact]
+    public async Task A_partners_calls_for_a_member_and_the_members_own_calls_share_the_members_limit()
+    {
+        var (program, _) = await scenario.OpenCycleAsync(1_000_000, Scenario.FiveK);
+
+        // Fifteen calls by the member's own token and fifteen by the partner for that member, all
+        // at once: each half is within the member's twenty a second, both together are not. The
+        // bucket refills each second, so a burst that a refill splits passes; a new member is tried
+        // then, at most ten times.
+        var refused = new List<(string Member, Status Status)>();
+        for (var attempt = 0; attempt < 10 && refused.Count == 0; attempt++)
+        {
+            var member = await mesh.NewMemberAsync("shared");
+            var request = new GetAllowanceRequest { VoterId = member, ProgramId = program.Id };
+            var (own, partner) = (mesh.AsMember(member), mesh.As(MeshClaims.Roles.Partner, partner: MeshFixture.TestPartner));
+            var answers = await Task.WhenAll(Enumerable.Range(0, 30).Select(i => AskAsync(request, i % 2 == 0 ? own : partner)));
+            refused.AddRange(answers.Where(a => a.StatusCode != StatusCode.OK).Select(a => (member, a)));
+        }
+
+        Assert.NotEmpty(refused);
+        Assert.All(refused, r => Assert.Equal(StatusCode.ResourceExhausted, r.Status.StatusCode));
+        Assert.All(refused, r => Assert.Matches(@"retry after \d+ ms", r.Status.Detail));
+        // The partner is told it is the member's limit, not its own, that refused it.
+        Assert.Contains(refused, r => r.Status.Detail.Contains($"for member {r.Member}", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task A_caller_holds_a_bounded_number_of_streams_and_others_are_not_held_up()
     {
         var (_, cycle) = await scenario.OpenCycleAsync(1_000_000, Scenario.FiveK);
