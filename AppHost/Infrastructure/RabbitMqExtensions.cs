@@ -34,6 +34,7 @@ public static class RabbitMqExtensions
         var password = builder.AddParameter($"{name}-password", () => state.Secret($"{name}-password"), secret: true);
         var broker = new LocalRabbitMqResource(name, command, data, password.Resource);
         builder.Eventing.Subscribe<BeforeResourceStartedEvent>(broker, async (_, ct) => await PrepareFoldersAsync(data, (await password.Resource.GetValueAsync(ct))!, ct));
+        builder.Eventing.Subscribe<ResourceReadyEvent>(broker, async (_, ct) => await RemoveGuestAsync(broker, ct));
         var port = (string endpoint) => MeshPorts.Of(builder.Configuration, endpoint);
         return builder.AddResource(broker)
             .WithArgs(args)
@@ -85,7 +86,7 @@ public static class RabbitMqExtensions
         }
         await File.WriteAllTextAsync(Path.Combine(data, "enabled_plugins"), "[rabbitmq_management].\n", ct);
         // A new node is made with our user as its default (so no guest), and every start imports
-        // the user again, so a node made before also has it.
+        // the user again, so a node made before also has it (and loses guest: RemoveGuestAsync).
         var definitions = Path.Combine(data, "definitions.json");
         PrivateFile.Write(Path.Combine(data, "rabbitmq.conf"),
             $"default_user = {LocalRabbitMqResource.User}\ndefault_pass = {password}\nload_definitions = {definitions}\n", overwrite: true);
@@ -96,6 +97,22 @@ public static class RabbitMqExtensions
             permissions = new[] { new { user = LocalRabbitMqResource.User, vhost = "/", configure = ".*", write = ".*", read = ".*" } },
         }), overwrite: true);
         await ServerUser.GiveAsync("rabbitmq", data, ct);
+    }
+
+    /// <summary>
+    /// A node made before it had a user of its own was made with guest, which definitions only ever
+    /// add to; the management API deletes it (404 once it is gone, as on every node made since).
+    /// </summary>
+    private static async Task RemoveGuestAsync(LocalRabbitMqResource broker, CancellationToken ct)
+    {
+        using var http = new HttpClient { BaseAddress = new Uri(broker.Management.Url) };
+        var login = $"{LocalRabbitMqResource.User}:{await broker.Password.GetValueAsync(ct)}";
+        http.DefaultRequestHeaders.Authorization = new("Basic", Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(login)));
+        using var response = await http.DeleteAsync("api/users/guest", ct);
+        if (response.StatusCode != System.Net.HttpStatusCode.NotFound)
+        {
+            response.EnsureSuccessStatusCode();
+        }
     }
 
     /// <summary>RabbitMQ's SHA-256 password hash: a 4-byte salt, then SHA-256 of the salt and the password, in base64.</summary>

@@ -7,7 +7,8 @@ namespace ConductorMesh.IntegrationTests;
 
 /// <summary>
 /// The local system is closed to other users of the machine: the servers ask for generated
-/// credentials, everything listens on loopback only, and the keys and passwords are private files.
+/// credentials, everything listens on loopback only, the keys and passwords are private files, and
+/// no log shows them (the dashboard's view of them: AspireDashboardTests; a published manifest: ManifestTests).
 /// </summary>
 [Collection(MeshCollection.Name)]
 public sealed class LockdownTests(MeshFixture mesh)
@@ -62,10 +63,24 @@ public sealed class LockdownTests(MeshFixture mesh)
     [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
     public void Keys_and_passwords_are_readable_by_their_owner_only()
     {
-        var files = new[] { "auth", "secrets" }.SelectMany(folder => Directory.GetFiles(Path.Combine(mesh.System.StateDirectory, folder))).ToList();
+        var files = mesh.SecretFiles();
         Assert.Contains(files, f => f.EndsWith("conductormesh-local.key", StringComparison.Ordinal));
         Assert.Contains(files, f => f.EndsWith("postgres-password", StringComparison.Ordinal));
         Assert.All(files, f => Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(f)));
+    }
+
+    [Fact]
+    public async Task No_key_or_password_appears_in_any_resources_log()
+    {
+        // The logs of the fixture's start and of whatever tests ran before: servers' and services'
+        // start-up, connection failures and retries are where a connection string would slip out.
+        // The consoles' lines reach the watcher a moment after they are written.
+        var secrets = mesh.SecretValues();
+        var lines = await Eventually.Get(() => Task.FromResult(mesh.Logs.Lines.ToList()),
+            l => l.Select(x => x.Resource).Distinct().Count() >= mesh.System.Resources.Count / 2, "the start-up logs of most resources");
+
+        Assert.True(secrets.Count >= 8, $"only {secrets.Count} secrets found");
+        Assert.All(lines, l => Assert.All(secrets, secret => Assert.False(l.Line.Contains(secret, StringComparison.Ordinal), $"{l.Resource} logged one of the run's keys or passwords")));
     }
 
     /// <summary>A process and every process started under it (a server behind its start script).</summary>

@@ -39,6 +39,9 @@ public class MeshFixture : IAsyncLifetime
     /// <summary>The key that signs the tokens the running system accepts.</summary>
     public TokenSigner Issuer { get; private set; } = null!;
 
+    /// <summary>Every line the resources write to their consoles during the run.</summary>
+    public ResourceLogs Logs { get; private set; } = null!;
+
     /// <summary>Every event published on the bus during the run.</summary>
     public BusProbe Bus { get; } = new();
 
@@ -87,6 +90,13 @@ public class MeshFixture : IAsyncLifetime
 
     public Task<string> ConnectionStringAsync(string resource) => System.ConnectionStringAsync(resource);
 
+    /// <summary>The files of every private key and password the AppHost made for this run.</summary>
+    public IReadOnlyList<string> SecretFiles() =>
+        new[] { "auth", "secrets" }.SelectMany(folder => Directory.GetFiles(Path.Combine(System.StateDirectory, folder))).ToList();
+
+    /// <summary>Every private key and password of this run, as the files hold them: none may show in a log, a page or a manifest.</summary>
+    public IReadOnlyList<string> SecretValues() => SecretFiles().Select(f => File.ReadAllText(f).Trim()).ToList();
+
     /// <summary>The operator console's link as the dashboard shows it, which carries this run's login.</summary>
     public string ConsoleLoginLink =>
         App.ResourceNotifications.TryGetCurrentState("console", out var e)
@@ -134,6 +144,7 @@ public class MeshFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         System = await TestSystem.StartAsync(CancellationToken.None, Replicas);
+        Logs = new ResourceLogs(App);
         Issuer = System.Issuer;
         await Bus.StartAsync(await ConnectionStringAsync("messaging"));
     }
@@ -145,6 +156,7 @@ public class MeshFixture : IAsyncLifetime
             channel.Dispose();
         }
         await Bus.DisposeAsync();
+        await Logs.DisposeAsync();
         await System.DisposeAsync();
     }
 

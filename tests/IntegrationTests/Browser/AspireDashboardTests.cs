@@ -90,6 +90,21 @@ public sealed class AspireDashboardTests(MeshFixture mesh) : HeadlessChromium
     }
 
     [Fact]
+    public async Task A_services_environment_shows_its_key_and_passwords_masked()
+    {
+        var page = await LoggedInAsync();
+
+        await Row(page, "voting").Locator("td[col-index='1']").ClickAsync();
+
+        // The details list the variables the key and the passwords reach Voting by, without their values.
+        await Expect(page.GetByText("Auth__OwnKey").First).ToBeVisibleAsync();
+        await Expect(page.GetByText("ConnectionStrings__messaging").First).ToBeVisibleAsync();
+        var shown = await page.InnerTextAsync("body");
+        Assert.All(mesh.SecretValues(), secret => Assert.DoesNotContain(secret, shown, StringComparison.Ordinal));
+        await page.ScreenshotAsync(new() { Path = Screenshot("dashboard-environment.png") });
+    }
+
+    [Fact]
     public async Task Rebuild_leaderboards_from_voting_s_menu_restores_a_flushed_board()
     {
         var (_, cycle) = await scenario.OpenCycleAsync(1_000_000, Scenario.FiveK);
