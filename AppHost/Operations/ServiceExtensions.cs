@@ -109,7 +109,8 @@ public static class ServiceExtensions
                 u.Url = $"{u.Url}/login?t={login}";
                 u.DisplayText = "Operator console";
             })
-            .WithEnvironment("Console__LoginToken", login)
+            // A secret parameter: masked in the dashboard, and a reference in a published manifest.
+            .WithEnvironment("Console__LoginToken", builder.AddParameter($"{name}-login", () => login, secret: true))
             .WithTokenKeys(state, builder.AddOwnKey(state, MeshClaims.Roles.Operator, name))
             .WithHttpHealthCheck("/health")
             .WithIconName("DataHistogram")

@@ -12,7 +12,8 @@ public static class MessagingExtensions
     /// <summary>
     /// MassTransit on RabbitMQ (<c>ConnectionStrings:messaging</c>, an amqp:// URI), the outbox
     /// relay, and every consumer of <paramref name="consumers"/> on queues prefixed with
-    /// <paramref name="queuePrefix"/>, so each service gets its own copy of each event.
+    /// <paramref name="queuePrefix"/>, so each service gets its own copy of each event. With
+    /// <c>Messaging:QuorumQueues</c> (a cluster's setting) every queue is a quorum queue.
     /// </summary>
     public static IHostApplicationBuilder AddMeshMessaging(this IHostApplicationBuilder builder, string queuePrefix, Assembly consumers)
     {
@@ -32,6 +33,16 @@ public static class MessagingExtensions
         {
             x.SetEndpointNameFormatter(new KebabCaseEndpointNameFormatter(queuePrefix, false));
             x.AddConsumers(consumers);
+            if (redelivery.Quorum)
+            {
+                x.AddConfigureEndpointsCallback((_, _, endpoint) =>
+                {
+                    if (endpoint is IRabbitMqReceiveEndpointConfigurator rabbit)
+                    {
+                        rabbit.SetQuorumQueue();
+                    }
+                });
+            }
             x.UsingRabbitMq((context, cfg) =>
             {
                 cfg.Host(new Uri(connectionString));

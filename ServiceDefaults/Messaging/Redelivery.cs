@@ -14,7 +14,7 @@ namespace ConductorMesh.ServiceDefaults.Messaging;
 /// survives a crash of the service or the broker. After the last delay the event goes to the
 /// consumer's <c>_error</c> queue, where operators see it and replay it (<see cref="FailedEvents"/>).
 /// </summary>
-public sealed class Redelivery(IReadOnlyList<TimeSpan> delays)
+public sealed class Redelivery(IReadOnlyList<TimeSpan> delays, bool quorum = false)
 {
     /// <summary>How many times the event was parked so far (0 or absent on its first delivery).</summary>
     public const string CountHeader = "mesh-redeliveries";
@@ -28,11 +28,24 @@ public sealed class Redelivery(IReadOnlyList<TimeSpan> delays)
 
     public IReadOnlyList<TimeSpan> Delays { get; } = delays;
 
-    /// <summary><c>Messaging:RedeliverySeconds</c>, a comma-separated list such as <c>30,120,600</c>, or the default.</summary>
+    /// <summary>Whether the wait queues, and the consumers' queues, are quorum queues.</summary>
+    public bool Quorum { get; } = quorum;
+
+    /// <summary>
+    /// <c>Messaging:RedeliverySeconds</c>, a comma-separated list such as <c>30,120,600</c>, or the
+    /// default; wait queues are quorum queues when <c>Messaging:QuorumQueues</c> is true.
+    /// </summary>
     public static Redelivery From(IConfiguration configuration) =>
-        configuration["Messaging:RedeliverySeconds"] is { Length: > 0 } list
-            ? new([.. list.Split(',').Select(s => TimeSpan.FromSeconds(int.Parse(s.Trim(), CultureInfo.InvariantCulture)))])
-            : new(Default);
+        new(configuration["Messaging:RedeliverySeconds"] is { Length: > 0 } list
+            ? [.. list.Split(',').Select(s => TimeSpan.FromSeconds(int.Parse(s.Trim(), CultureInfo.InvariantCulture)))]
+            : Default, QuorumQueues(configuration));
+
+    /// <summary>
+    /// Whether queues are quorum queues (<c>Messaging:QuorumQueues</c>): replicated over a cluster's
+    /// nodes, so a node lost loses no event. A single local node gains nothing from them. A queue's
+    /// type is fixed when it is made: set this before a broker's first start, not on a running one.
+    /// </summary>
+    public static bool QuorumQueues(IConfiguration configuration) => configuration.GetValue<bool>("Messaging:QuorumQueues");
 
     /// <summary>The wait queue (and its fanout exchange) of one delay; named by it, so another schedule never clashes with its arguments.</summary>
     public static string WaitQueue(TimeSpan delay) => $"mesh.redelivery.{(long)delay.TotalSeconds}s";
@@ -56,7 +69,7 @@ public sealed class Redelivery(IReadOnlyList<TimeSpan> delays)
         var delay = Delays[count];
         var wait = WaitQueue(delay);
         await using var channel = await broker.OpenChannelAsync(ct);
-        await DeclareAsync(channel, wait, delay, ct);
+        await DeclareAsync(channel, wait, delay, Quorum, ct);
         var parked = new BasicProperties(properties) { Persistent = true };
         parked.Headers = new Dictionary<string, object?>(properties.Headers ?? new Dictionary<string, object?>())
         {
@@ -67,15 +80,20 @@ public sealed class Redelivery(IReadOnlyList<TimeSpan> delays)
         return delay;
     }
 
-    private static async Task DeclareAsync(IChannel channel, string wait, TimeSpan delay, CancellationToken ct)
+    private static async Task DeclareAsync(IChannel channel, string wait, TimeSpan delay, bool quorum, CancellationToken ct)
     {
         await channel.ExchangeDeclareAsync(wait, ExchangeType.Fanout, durable: true, autoDelete: false, cancellationToken: ct);
-        await channel.QueueDeclareAsync(wait, durable: true, exclusive: false, autoDelete: false, new Dictionary<string, object?>
+        var arguments = new Dictionary<string, object?>
         {
             ["x-message-ttl"] = (long)delay.TotalMilliseconds,
             // The default exchange routes an expired message by its routing key: the consumer's queue.
             ["x-dead-letter-exchange"] = "",
-        }, cancellationToken: ct);
+        };
+        if (quorum)
+        {
+            arguments["x-queue-type"] = "quorum";
+        }
+        await channel.QueueDeclareAsync(wait, durable: true, exclusive: false, autoDelete: false, arguments, cancellationToken: ct);
         await channel.QueueBindAsync(wait, wait, routingKey: "", cancellationToken: ct);
     }
 }

@@ -7,4 +7,4 @@ builder.AddCommunity();
 
 var app = builder.Build();
 app.MapMeshGrpc<CommunityService>();
-app.Run();
+app.RunOrMigrate();

@@ -7,4 +7,4 @@ builder.AddGrants();
 
 var app = builder.Build();
 app.MapMeshGrpc<GrantsService>();
-app.Run();
+app.RunOrMigrate();

@@ -7,4 +7,4 @@ builder.AddIdeas();
 
 var app = builder.Build();
 app.MapMeshGrpc<IdeasService>();
-app.Run();
+app.RunOrMigrate();

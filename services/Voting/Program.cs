@@ -7,4 +7,4 @@ builder.AddVoting();
 
 var app = builder.Build();
 app.MapMeshGrpc<VotingService>();
-app.Run();
+app.RunOrMigrate();

@@ -28,14 +28,7 @@ public sealed class MigrationTests(MeshFixture mesh)
     [Fact]
     public async Task A_database_the_previous_version_left_is_upgraded_in_place_and_keeps_its_data()
     {
-        var database = $"previous_{Guid.NewGuid():N}"[..20];
-        var server = new NpgsqlConnectionStringBuilder(await mesh.ConnectionStringAsync("postgres"));
-        await using (var admin = new NpgsqlConnection(server.ConnectionString))
-        {
-            await admin.OpenAsync();
-            await new NpgsqlCommand($"CREATE DATABASE {database}", admin).ExecuteNonQueryAsync();
-        }
-        var connectionString = new NpgsqlConnectionStringBuilder(server.ConnectionString) { Database = database, Pooling = false }.ConnectionString;
+        var connectionString = await NewDatabaseAsync("previous");
         await using var connection = new NpgsqlConnection(connectionString);
         await connection.OpenAsync();
         // The previous version ran its idempotent scripts at every start, with no journal.
@@ -58,5 +51,52 @@ public sealed class MigrationTests(MeshFixture mesh)
         Assert.Equal(7, await new NpgsqlCommand($"SELECT daily_allowance FROM ballot_programs WHERE program_id = '{program}'", connection).ExecuteScalarAsync());
         Assert.Equal((long)Migrations.Length, await new NpgsqlCommand("SELECT count(*) FROM schema_versions", connection).ExecuteScalarAsync());
         Assert.True(Migrations.Length > Previous.Length, "the migrations since the previous version are tried too");
+    }
+
+    [Fact]
+    public async Task The_migration_jobs_run_migrates_a_new_database_and_exits()
+    {
+        var database = await NewDatabaseAsync("job");
+        // The job runs the service's own build with the service's settings, as a deployment's Job
+        // runs its image with the Deployment's environment.
+        var voting = mesh.System.ProcessId("voting") ?? throw new InvalidOperationException("voting is not running");
+        var settings = File.ReadAllText($"/proc/{voting}/environ").Split('\0', StringSplitOptions.RemoveEmptyEntries)
+            .Select(v => v.Split('=', 2)).ToDictionary(v => v[0], v => v[1]);
+        var run = new System.Diagnostics.ProcessStartInfo("dotnet", [Path.Combine(LocalState.RepoRoot, "services", "Voting", "bin", LocalState.Configuration, "net10.0", "ConductorMesh.Voting.dll"), "--Mesh:MigrateOnly=true"])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        foreach (var (name, value) in settings)
+        {
+            run.Environment[name] = value;
+        }
+        // Voting's own address too: a job that started serving would find it taken, and fail.
+        run.Environment["ConnectionStrings__votingdb"] = database;
+
+        using var job = System.Diagnostics.Process.Start(run)!;
+        var output = job.StandardOutput.ReadToEndAsync();
+        var errors = job.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        await job.WaitForExitAsync(timeout.Token);
+
+        Assert.True(job.ExitCode == 0, $"exit {job.ExitCode}: {await output}{await errors}");
+        await using var connection = new NpgsqlConnection(database);
+        await connection.OpenAsync();
+        Assert.Equal((long)Migrations.Length, await new NpgsqlCommand("SELECT count(*) FROM schema_versions", connection).ExecuteScalarAsync());
+        Assert.Contains("Database schema is up to date", await output);
+    }
+
+    /// <summary>A new, empty database on the run's server; answers its connection string.</summary>
+    private async Task<string> NewDatabaseAsync(string prefix)
+    {
+        var database = $"{prefix}_{Guid.NewGuid():N}"[..20];
+        var server = new NpgsqlConnectionStringBuilder(await mesh.ConnectionStringAsync("postgres"));
+        await using (var admin = new NpgsqlConnection(server.ConnectionString))
+        {
+            await admin.OpenAsync();
+            await new NpgsqlCommand($"CREATE DATABASE {database}", admin).ExecuteNonQueryAsync();
+        }
+        return new NpgsqlConnectionStringBuilder(server.ConnectionString) { Database = database, Pooling = false }.ConnectionString;
     }
 }
