@@ -1,11 +1,16 @@
 using ConductorMesh.AppHost;
 using ConductorMesh.AppHost.Demo;
+using ConductorMesh.AppHost.Deployment;
 using ConductorMesh.AppHost.Infrastructure;
 using ConductorMesh.AppHost.Operations;
 
 if (args is ["token", .. var tokenArgs])
 {
     return TokenCommand.Run(tokenArgs, LocalState.FromEnvironment());
+}
+if (args is ["kubernetes-secrets", .. var secretsArgs])
+{
+    return KubernetesSecretsCommand.Run(secretsArgs);
 }
 
 var builder = DistributedApplication.CreateBuilder(args);

@@ -7,6 +7,9 @@ namespace Microsoft.Extensions.Hosting;
 
 public static class GrpcExtensions
 {
+    /// <summary>The grpc.health.v1 service name that answers for the process alone (Kubernetes' liveness probe).</summary>
+    public const string LivenessService = "liveness";
+
     /// <summary>gRPC with the shared error mapping, the access rules, server reflection and grpc.health.v1 fed by the health checks.</summary>
     public static IServiceCollection AddMeshGrpc(this IServiceCollection services)
     {
@@ -18,7 +21,13 @@ public static class GrpcExtensions
             o.MaxReceiveMessageSize = 4 * 1024 * 1024;
         });
         services.AddGrpcReflection();
-        services.AddGrpcHealthChecks();
+        services.AddGrpcHealthChecks(o =>
+        {
+            // "" is every check (ready: its database, broker and caches answer); "liveness" only the
+            // process's own, so a liveness probe does not restart every replica while a database is down.
+            o.Services.Map("", _ => true);
+            o.Services.Map(LivenessService, check => check.Tags.Contains(Extensions.LiveTag));
+        });
         return services;
     }
 
