@@ -16,6 +16,33 @@ public sealed class RedeliveryTests(MeshFixture mesh)
     private readonly Scenario scenario = new(mesh);
 
     [Fact]
+    public async Task On_a_cluster_an_event_waits_for_its_later_delivery_in_a_quorum_queue()
+    {
+        // Messaging:QuorumQueues, as the production overlay sets it, with a delay of its own so its wait queue is new.
+        var delay = TimeSpan.FromSeconds(97);
+        var wait = Redelivery.WaitQueue(delay);
+        await using var broker = new BrokerConnection(new Uri(await mesh.ConnectionStringAsync("messaging")), "quorum wait queue test");
+        try
+        {
+            var parked = await new Redelivery([delay], quorum: true).ParkAsync(
+                broker, new RabbitMQ.Client.BasicProperties(), "{}"u8.ToArray(), $"nobody-{Guid.NewGuid():N}", "a test", CancellationToken.None);
+
+            Assert.Equal(delay, parked);
+            // The broker holds it as a quorum queue: declared as a classic one, it is refused as not the same queue.
+            await using var channel = await broker.OpenChannelAsync(CancellationToken.None);
+            var refused = await Assert.ThrowsAsync<RabbitMQ.Client.Exceptions.OperationInterruptedException>(() => channel.QueueDeclareAsync(wait, durable: true, exclusive: false, autoDelete: false,
+                new Dictionary<string, object?> { ["x-message-ttl"] = (long)delay.TotalMilliseconds, ["x-dead-letter-exchange"] = "", ["x-queue-type"] = "classic" }));
+            Assert.Equal(406, (int)refused.ShutdownReason!.ReplyCode);
+        }
+        finally
+        {
+            await using var cleanup = await broker.OpenChannelAsync(CancellationToken.None);
+            await cleanup.QueueDeleteAsync(wait, ifUnused: false, ifEmpty: false);
+            await cleanup.ExchangeDeleteAsync(wait);
+        }
+    }
+
+    [Fact]
     public async Task An_event_that_meets_its_consumer_s_database_closed_is_delivered_again_later_and_applied()
     {
         var (_, cycle) = await scenario.OpenCycleAsync(1_000_000, Scenario.FiveK);
