@@ -8,6 +8,10 @@ if (args is ["token", .. var tokenArgs])
 {
     return TokenCommand.Run(tokenArgs, LocalState.FromEnvironment());
 }
+if (args is ["verify", .. var verifyArgs])
+{
+    return VerifyCommand.Run(verifyArgs);
+}
 if (args is ["kubernetes-secrets", .. var secretsArgs])
 {
     return KubernetesSecretsCommand.Run(secretsArgs);

@@ -7,17 +7,17 @@ namespace ConductorMesh.Verification;
 public static class SealedExport
 {
     /// <summary>The order of a cycle's leaves: by vote id, as its lowercase text sorts (vote ids are UUIDv7, so by time).</summary>
-    public static IEnumerable<SealedLeaf> InOrder(IEnumerable<SealedLeaf> leaves) =>
+    public static IEnumerable<TallyLeaf> InOrder(IEnumerable<TallyLeaf> leaves) =>
         leaves.OrderBy(l => l.VoteId.ToString("D"), StringComparer.Ordinal);
 
-    public static MerkleTree Tree(IReadOnlyList<SealedLeaf> ordered) => new(ordered.Select(l => l.Hash()).ToList());
+    public static MerkleTree Tree(IReadOnlyList<TallyLeaf> ordered) => new(ordered.Select(l => l.Hash()).ToList());
 
     /// <summary>Each idea's counted votes.</summary>
-    public static IReadOnlyDictionary<Guid, long> Totals(IEnumerable<SealedLeaf> leaves) =>
+    public static IReadOnlyDictionary<Guid, long> Totals(IEnumerable<TallyLeaf> leaves) =>
         leaves.Where(l => l.IsCounted).GroupBy(l => l.IdeaId).ToDictionary(g => g.Key, g => (long)g.Count());
 
     /// <summary>What an export says: whether it gives the root, and its totals.</summary>
-    public static (bool Matches, long Leaves, IReadOnlyDictionary<Guid, long> Totals, int Removed) Check(IReadOnlyList<SealedLeaf> exported, byte[] root)
+    public static (bool Matches, long Leaves, IReadOnlyDictionary<Guid, long> Totals, int Removed) Check(IReadOnlyList<TallyLeaf> exported, byte[] root)
     {
         var ordered = exported.Zip(InOrder(exported)).All(p => p.First.VoteId == p.Second.VoteId) && exported.Select(l => l.VoteId).Distinct().Count() == exported.Count;
         var tree = Tree(exported);

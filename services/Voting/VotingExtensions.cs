@@ -24,6 +24,7 @@ public static class VotingExtensions
         builder.Services.Configure<VotingRules>(builder.Configuration.GetSection("Voting"));
         builder.Services.AddSingleton<BallotDirectory>();
         builder.Services.AddSingleton<VoteStore>();
+        builder.Services.AddSingleton<SealedTrees>();
         builder.Services.AddSingleton<FinalStandings>();
         builder.Services.AddSingleton<HeldVotesStore>();
         builder.Services.AddSingleton<VoteWriter>();

@@ -7,12 +7,12 @@ public sealed class VerifiableTallyTests
 {
     private static readonly byte[] ProgramKey = Enumerable.Range(0, 32).Select(i => (byte)i).ToArray();
 
-    private static List<SealedLeaf> Leaves(int count) => SealedExport.InOrder(Enumerable.Range(0, count).Select(i => new SealedLeaf(
+    private static List<TallyLeaf> Leaves(int count) => SealedExport.InOrder(Enumerable.Range(0, count).Select(i => new TallyLeaf(
         Guid.CreateVersion7(new DateTimeOffset(2026, 12, 1, 18, 0, 0, TimeSpan.Zero).AddMilliseconds(i)),
         i % 3 == 0 ? IdeaA : IdeaB,
         new DateTime(2026, 12, 1, 18, 0, 0, DateTimeKind.Utc).AddTicks(i * 170),
-        SealedLeaf.Pseudonym(ProgramKey, $"voter-{i}"),
-        i % 7 == 6 ? SealedLeaf.VelocityThreshold : null))).ToList();
+        TallyLeaf.Pseudonym(ProgramKey, $"voter-{i}"),
+        i % 7 == 6 ? TallyLeaf.VelocityThreshold : null))).ToList();
 
     private static readonly Guid IdeaA = Guid.Parse("0192e0a4-0000-7000-8000-00000000000a");
     private static readonly Guid IdeaB = Guid.Parse("0192e0a4-0000-7000-8000-00000000000b");
@@ -67,7 +67,7 @@ public sealed class VerifiableTallyTests
 
         Assert.True(SealedExport.Check(leaves, root).Matches);
         Assert.False(SealedExport.Check([.. leaves.Take(10), leaves[10] with { IdeaId = leaves[10].IdeaId == IdeaA ? IdeaB : IdeaA }, .. leaves.Skip(11)], root).Matches);
-        Assert.False(SealedExport.Check([.. leaves.Take(12), leaves[12] with { Removal = leaves[12].IsCounted ? SealedLeaf.VelocityThreshold : null }, .. leaves.Skip(13)], root).Matches);
+        Assert.False(SealedExport.Check([.. leaves.Take(12), leaves[12] with { Removal = leaves[12].IsCounted ? TallyLeaf.VelocityThreshold : null }, .. leaves.Skip(13)], root).Matches);
         Assert.False(SealedExport.Check([.. leaves.Take(10), .. leaves.Skip(11)], root).Matches);
         Assert.False(SealedExport.Check([.. leaves, extra], root).Matches);
         Assert.False(SealedExport.Check([.. leaves.Take(5), leaves[6], leaves[5], .. leaves.Skip(7)], root).Matches);
@@ -91,12 +91,12 @@ public sealed class VerifiableTallyTests
     {
         var leaf = Leaves(7)[6];
 
-        Assert.Equal(leaf, SealedLeaf.Parse(leaf.Text));
+        Assert.Equal(leaf, TallyLeaf.Parse(leaf.Text));
         Assert.StartsWith("removed|", leaf.Text);
         Assert.EndsWith("|velocity_threshold", leaf.Text);
-        Assert.Null(SealedLeaf.Parse(leaf.Text.ToUpperInvariant()));
-        Assert.Null(SealedLeaf.Parse(leaf.Text.Replace(".", ".0", StringComparison.Ordinal)));
-        Assert.Null(SealedLeaf.Parse($"counted|{leaf.VoteId}"));
+        Assert.Null(TallyLeaf.Parse(leaf.Text.ToUpperInvariant()));
+        Assert.Null(TallyLeaf.Parse(leaf.Text.Replace(".", ".0", StringComparison.Ordinal)));
+        Assert.Null(TallyLeaf.Parse($"counted|{leaf.VoteId}"));
         Assert.Equal(64, leaf.Voter.Length);
         Assert.DoesNotContain("voter-6", leaf.Text);
     }

@@ -208,7 +208,7 @@ public sealed class VoteStore(NpgsqlDataSource dataSource, IOptions<VotingRules>
     /// counted and none after it is. The close is recorded at the deadline, or now if that is
     /// earlier (an operator's early close), so no counted vote is later than the recorded close.
     /// </summary>
-    public async Task<(DateTime ClosedAt, IReadOnlyList<TallyRow> Tallies)> FinalizeAsync(Guid cycleId, CancellationToken ct)
+    public async Task<(DateTime ClosedAt, IReadOnlyList<TallyRow> Tallies, Seal Seal)> FinalizeAsync(Guid cycleId, CancellationToken ct)
     {
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         await using var tx = await connection.BeginTransactionAsync(ct);
@@ -226,36 +226,43 @@ public sealed class VoteStore(NpgsqlDataSource dataSource, IOptions<VotingRules>
             closedAt = await close.ReadSingleAsync<DateTime>();
             final = (await close.ReadAsync<TallyRow>()).AsList();
         }
-        if (final.Count == 0)
+        // Sealed with the first close, or (a cycle closed before seals were made) with the first close after.
+        var seal = await SealStore.ReadAsync(connection, tx, cycleId);
+        if (seal is null)
         {
-            var counted = await connection.QueryAsync<TallyRow>(
-                $"""
-                SELECT v.idea_id, b.tier, b.category, count(*) AS votes, max(v.cast_at) AS last_vote_at, b.withdrawn_at IS NOT NULL AS withdrawn
-                FROM votes v JOIN ballot_ideas b ON b.idea_id = v.idea_id
-                WHERE v.cycle_id = @cycleId AND {VoteReviews.CountedSql}
-                GROUP BY v.idea_id, b.tier, b.category, b.withdrawn_at
-                """, new { cycleId }, tx);
-            final = StandingOrder.Ranked(counted, t => t.Votes, t => t.LastVoteAt, t => t.IdeaId).ToList();
-            await connection.ExecuteAsync(
-                """
-                INSERT INTO final_tallies (cycle_id, idea_id, position, tier, category, votes, last_vote_at, withdrawn)
-                SELECT @cycleId, * FROM unnest(@ideas, @positions, @tiers, @categories, @votes, @lasts, @withdrawn)
-                """,
-                new
-                {
-                    cycleId,
-                    ideas = final.Select(t => t.IdeaId).ToArray(),
-                    positions = Enumerable.Range(1, final.Count).ToArray(),
-                    tiers = final.Select(t => t.Tier).ToArray(),
-                    categories = final.Select(t => t.Category).ToArray(),
-                    votes = final.Select(t => t.Votes).ToArray(),
-                    lasts = final.Select(t => t.LastVoteAt).ToArray(),
-                    withdrawn = final.Select(t => t.Withdrawn).ToArray(),
-                }, tx);
+            (seal, var counted) = await SealStore.SealAsync(connection, tx, cycleId, ct);
+            if (final.Count == 0)
+            {
+                // The final counts are the sealed leaves' own, so awards are made from what the root commits to.
+                var ideas = await connection.QueryAsync<(Guid IdeaId, string Tier, string Category, bool Withdrawn)>(
+                    "SELECT idea_id, tier, category, withdrawn_at IS NOT NULL FROM ballot_ideas WHERE idea_id = ANY(@ids)", new { ids = counted.Keys.ToArray() }, tx);
+                final = StandingOrder.Ranked(
+                    ideas.Select(i => new TallyRow(i.IdeaId, i.Tier, i.Category, counted[i.IdeaId].Votes, counted[i.IdeaId].LastVoteAt, i.Withdrawn)),
+                    t => t.Votes, t => t.LastVoteAt, t => t.IdeaId).ToList();
+                await InsertFinalAsync(connection, tx, cycleId, final);
+            }
         }
         await tx.CommitAsync(ct);
-        return (closedAt, final);
+        return (closedAt, final, seal);
     }
+
+    private static Task InsertFinalAsync(NpgsqlConnection connection, NpgsqlTransaction tx, Guid cycleId, List<TallyRow> final) =>
+        connection.ExecuteAsync(
+            """
+            INSERT INTO final_tallies (cycle_id, idea_id, position, tier, category, votes, last_vote_at, withdrawn)
+            SELECT @cycleId, * FROM unnest(@ideas, @positions, @tiers, @categories, @votes, @lasts, @withdrawn)
+            """,
+            new
+            {
+                cycleId,
+                ideas = final.Select(t => t.IdeaId).ToArray(),
+                positions = Enumerable.Range(1, final.Count).ToArray(),
+                tiers = final.Select(t => t.Tier).ToArray(),
+                categories = final.Select(t => t.Category).ToArray(),
+                votes = final.Select(t => t.Votes).ToArray(),
+                lasts = final.Select(t => t.LastVoteAt).ToArray(),
+                withdrawn = final.Select(t => t.Withdrawn).ToArray(),
+            }, tx);
 
     private const string FinalColumns = "idea_id, tier, category, votes, last_vote_at, withdrawn";
 

@@ -12,7 +12,7 @@ namespace ConductorMesh.Voting.Grpc;
 /// <summary>The Voting API; the review of held votes is in the partial file beside this one.</summary>
 public sealed partial class VotingService(
     BallotDirectory directory, VoteWriter writer, VoteStore votes, TallyStore tally, Leaderboards leaderboards, BoardPages pages, LeaderboardWatch watch, StandingsAccess access,
-    HeldVotesStore held, FinalStandings final, ErrorMapping errors)
+    HeldVotesStore held, FinalStandings final, SealedTrees sealedTrees, Npgsql.NpgsqlDataSource dataSource, ErrorMapping errors)
     : VotingApi.VotingApiBase
 {
     public const int MaxBulkVotes = 10_000;
@@ -206,9 +206,9 @@ public sealed partial class VotingService(
     {
         var cycleId = Check.Id(request.CycleId, "cycle_id");
         await directory.EnsureCycleAsync(cycleId, context.CancellationToken);
-        var (closedAt, tallies) = await votes.FinalizeAsync(cycleId, context.CancellationToken);
+        var (closedAt, tallies, seal) = await votes.FinalizeAsync(cycleId, context.CancellationToken);
         access.Forget(cycleId);
-        var final = new FinalTallies { CycleId = cycleId.ToString(), ClosedAt = Timestamp.FromDateTime(closedAt) };
+        var final = new FinalTallies { CycleId = cycleId.ToString(), ClosedAt = Timestamp.FromDateTime(closedAt), Seal = SealOf(seal) };
         final.Tallies.AddRange(tallies.Select(t => new IdeaTally
         {
             IdeaId = t.IdeaId.ToString(),
@@ -220,6 +220,51 @@ public sealed partial class VotingService(
         }));
         return final;
     }
+
+    public override async Task<VoteReceipt> GetVoteReceipt(GetVoteReceiptRequest request, ServerCallContext context)
+    {
+        var voteId = Check.Id(request.VoteId, "vote_id");
+        var voterId = Check.Text(request.VoterId, "voter_id", 200);
+        await using var connection = await dataSource.OpenConnectionAsync(context.CancellationToken);
+        // Another voter's vote reads as no vote at all: a receipt does not say who voted.
+        if (await SealStore.LeafOfAsync(connection, voteId) is not { } vote || vote.VoterId != voterId)
+        {
+            throw Check.NotFound($"Voter {voterId} has no vote with id {voteId}.");
+        }
+        var sealedTree = await sealedTrees.OfAsync(vote.CycleId, context.CancellationToken)
+            ?? throw Check.Precondition($"The vote of cycle {vote.CycleId} has not closed yet; its votes are sealed, and receipts given, when it closes.");
+        var index = SealedTrees.IndexOf(sealedTree, voteId);
+        var receipt = new VoteReceipt { CycleId = vote.CycleId.ToString(), Leaf = LeafOf(index, vote.Leaf), Seal = SealOf(sealedTree.Seal) };
+        receipt.Proof.AddRange(sealedTree.Tree.ProofOf(index).Select(Convert.ToHexStringLower));
+        return receipt;
+    }
+
+    public override async Task ExportSealedCycle(ExportSealedCycleRequest request, IServerStreamWriter<V1.SealedLeaf> responseStream, ServerCallContext context)
+    {
+        var cycleId = Check.Id(request.CycleId, "cycle_id");
+        await directory.EnsureCycleAsync(cycleId, context.CancellationToken);
+        await using var connection = await dataSource.OpenConnectionAsync(context.CancellationToken);
+        if (await SealStore.ReadAsync(connection, null, cycleId) is null)
+        {
+            throw Check.Precondition($"The vote of cycle {cycleId} has not closed yet; its votes are sealed, and exported, when it closes.");
+        }
+        var index = 0L;
+        await foreach (var leaf in SealStore.LeavesAsync(connection, null, cycleId, context.CancellationToken))
+        {
+            await responseStream.WriteAsync(LeafOf(index++, leaf), context.CancellationToken);
+        }
+    }
+
+    private static CycleSeal SealOf(Seal seal) => new()
+    {
+        Root = Convert.ToHexStringLower(seal.Root), LeafCount = seal.Leaves, CountedVotes = seal.Counted, RemovedVotes = seal.Removed,
+        SealedAt = Timestamp.FromDateTime(DateTime.SpecifyKind(seal.SealedAt, DateTimeKind.Utc)), Algorithm = SealStore.Algorithm,
+    };
+
+    private static V1.SealedLeaf LeafOf(long index, Verification.TallyLeaf leaf) => new()
+    {
+        Index = index, Text = leaf.Text, VoteId = leaf.VoteId.ToString(), IdeaId = leaf.IdeaId.ToString(), Counted = leaf.IsCounted,
+    };
 
     public override async Task<IdeaWithdrawal> WithdrawFromVote(WithdrawFromVoteRequest request, ServerCallContext context)
     {

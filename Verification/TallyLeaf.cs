@@ -9,7 +9,7 @@ namespace ConductorMesh.Verification;
 /// velocity threshold, never counted). The voter appears only as a pseudonym. Its bytes are the
 /// fields joined by '|' in UTF-8, exactly as docs/verification.md writes them.
 /// </summary>
-public sealed record SealedLeaf(Guid VoteId, Guid IdeaId, DateTime CastAt, string Voter, string? Removal)
+public sealed record TallyLeaf(Guid VoteId, Guid IdeaId, DateTime CastAt, string Voter, string? Removal)
 {
     public const string Counted = "counted";
     public const string Removed = "removed";
@@ -36,7 +36,7 @@ public sealed record SealedLeaf(Guid VoteId, Guid IdeaId, DateTime CastAt, strin
     public static string Time(DateTime at) => DateTime.SpecifyKind(at, DateTimeKind.Utc).ToString("yyyy-MM-dd'T'HH:mm:ss.ffffff'Z'", CultureInfo.InvariantCulture);
 
     /// <summary>Reads a leaf's text back (an export's, a receipt's); null when it is not one.</summary>
-    public static SealedLeaf? Parse(string text)
+    public static TallyLeaf? Parse(string text)
     {
         var f = text.Split('|');
         var removed = f is [Removed, _, _, _, _, _];
@@ -45,7 +45,7 @@ public sealed record SealedLeaf(Guid VoteId, Guid IdeaId, DateTime CastAt, strin
         {
             return null;
         }
-        var leaf = new SealedLeaf(vote, idea, at, f[4], removed ? f[5] : null);
+        var leaf = new TallyLeaf(vote, idea, at, f[4], removed ? f[5] : null);
         // Only the one spelling of each field: a leaf that reads differently hashes differently.
         return leaf.Text == text ? leaf : null;
     }

@@ -1,0 +1,142 @@
+using System.Diagnostics;
+using ConductorMesh.AppHost;
+using ConductorMesh.Grants.V1;
+using ConductorMesh.Ideas.V1;
+using ConductorMesh.Verification;
+using ConductorMesh.Voting.V1;
+using Google.Protobuf;
+using Grpc.Core;
+
+namespace ConductorMesh.IntegrationTests.Voting;
+
+/// <summary>
+/// A closed cycle's verifiable tally: its votes sealed into a root at the close, receipts a voter
+/// checks offline, and an export anyone recomputes the root and the totals from.
+/// </summary>
+[Collection(MeshCollection.Name)]
+public sealed class SealTests(MeshFixture mesh)
+{
+    private readonly Scenario scenario = new(mesh);
+
+    [Fact]
+    public async Task A_closed_cycle_is_sealed_its_receipts_verify_and_its_export_gives_the_root_and_the_totals()
+    {
+        // 22 ideas; fans vote for some, and a script votes for all 22 within the minute, so the
+        // velocity threshold (20) holds its last two: one is voided, one is left held.
+        var (_, cycle) = await scenario.OpenCycleAsync(
+            new CreateProgramRequest { Name = "Sealed", BudgetMinor = 1_000_000, DailyVoteAllowance = 100 }, 0, Scenario.FiveK);
+        var ideas = new List<Idea>();
+        for (var i = 0; i < 22; i++)
+        {
+            ideas.Add(await scenario.ApprovedAsync(cycle, $"Sealed idea {i}", "5k", $"author-{i}"));
+        }
+        var fans = await mesh.NewMembersAsync(6, "fan");
+        var cast = new List<(string Voter, CastVoteResponse Vote)>();
+        foreach (var (fan, n) in fans.Select((f, n) => (f, n)))
+        {
+            cast.Add((fan, await mesh.Partner.Voting.CastVoteAsync(new CastVoteRequest { VoterId = fan, IdeaId = ideas[n % 3].Id, Channel = VoteChannel.Web })));
+        }
+        var script = await mesh.NewMemberAsync("script");
+        foreach (var idea in ideas)
+        {
+            cast.Add((script, await Scenario.PacedAsync(() => mesh.Partner.Voting.CastVoteAsync(new CastVoteRequest { VoterId = script, IdeaId = idea.Id, Channel = VoteChannel.Web }).ResponseAsync)));
+        }
+        var held = cast.Where(c => c.Vote.Held).Select(c => c.Vote.VoteId).ToList();
+        Assert.Equal(2, held.Count);
+        await mesh.Voting.ReviewHeldVotesAsync(new ReviewHeldVotesRequest { VoteIds = { held[0] }, Decision = VoteReview.Void, Reason = "scripted" });
+        await Refused.With(() => mesh.Voting.GetVoteReceiptAsync(new GetVoteReceiptRequest { VoteId = cast[0].Vote.VoteId, VoterId = fans[0] }, mesh.AsMember(fans[0])).ResponseAsync,
+            StatusCode.FailedPrecondition, "has not closed");
+
+        var final = await mesh.Voting.FinalizeCycleAsync(new FinalizeCycleRequest { CycleId = cycle.Id });
+
+        var seal = final.Seal;
+        Assert.Matches("^[0-9a-f]{64}$", seal.Root);
+        Assert.Equal((28L, 26L, 2L, "conductormesh-tally-v1"), (seal.LeafCount, seal.CountedVotes, seal.RemovedVotes, seal.Algorithm));
+        Assert.Equal(seal.CountedVotes, final.Tallies.Sum(t => t.Votes));
+
+        // Each voter's receipt verifies offline against the published root, and names no voter.
+        foreach (var (voter, vote) in cast.Where(c => c.Voter != script).Append(cast[^1]))
+        {
+            var receipt = await mesh.Voting.GetVoteReceiptAsync(new GetVoteReceiptRequest { VoteId = vote.VoteId, VoterId = voter }, mesh.AsMember(voter));
+            Assert.True(Verifies(receipt, seal.Root), $"the receipt of vote {vote.VoteId}");
+            Assert.DoesNotContain(voter, receipt.Leaf.Text);
+            Assert.Equal(!vote.Held, receipt.Leaf.Counted);
+        }
+        await Refused.With(() => mesh.Voting.GetVoteReceiptAsync(new GetVoteReceiptRequest { VoteId = cast[0].Vote.VoteId, VoterId = fans[1] }, mesh.AsMember(fans[1])).ResponseAsync,
+            StatusCode.NotFound, "has no vote");
+
+        // The export gives the root, and the totals the awards are made from.
+        var export = await ExportAsync(cycle.Id);
+        var check = SealedExport.Check(export.Select(l => TallyLeaf.Parse(l.Text)!).ToList(), Convert.FromHexString(seal.Root));
+        Assert.True(check.Matches);
+        Assert.Equal(final.Tallies.ToDictionary(t => Guid.Parse(t.IdeaId), t => t.Votes).OrderBy(t => t.Key), check.Totals.OrderBy(t => t.Key));
+        Assert.Equal(2, check.Removed);
+        Assert.Equal(0, await VerifyAsync(export, seal.Root));
+
+        // The root never changes: not by voiding the vote left held, a leaderboard rebuild, a restart of Voting, or another close.
+        await mesh.Voting.ReviewHeldVotesAsync(new ReviewHeldVotesRequest { VoteIds = { held[1] }, Decision = VoteReview.Void, Reason = "scripted" });
+        await mesh.Voting.RebuildLeaderboardsAsync(new RebuildLeaderboardsRequest { CycleId = cycle.Id });
+        await mesh.StopAsync("voting");
+        await mesh.StartAsync("voting");
+        Assert.Equal(seal, (await mesh.Voting.FinalizeCycleAsync(new FinalizeCycleRequest { CycleId = cycle.Id })).Seal);
+        var again = await ExportAsync(cycle.Id);
+        Assert.Equal(export, again);
+        var lastReceipt = await mesh.Voting.GetVoteReceiptAsync(new GetVoteReceiptRequest { VoteId = held[1], VoterId = script }, mesh.AsMember(script));
+        Assert.True(Verifies(lastReceipt, seal.Root));
+    }
+
+    [Fact]
+    public async Task Changing_one_leaf_of_an_export_fails_the_verifier()
+    {
+        var (_, cycle) = await scenario.OpenCycleAsync(1_000_000, Scenario.FiveK);
+        var ideas = new[] { await scenario.ApprovedAsync(cycle, "One", "5k", "author-one"), await scenario.ApprovedAsync(cycle, "Two", "5k", "author-two") };
+        await scenario.VoteAsync(ideas[0], 3);
+        await scenario.VoteAsync(ideas[1], 2);
+        var seal = (await mesh.Voting.FinalizeCycleAsync(new FinalizeCycleRequest { CycleId = cycle.Id })).Seal;
+        var export = await ExportAsync(cycle.Id);
+        Assert.Equal(0, await VerifyAsync(export, seal.Root));
+
+        // A vote moved from one idea to the other.
+        var moved = export.Select(l => l.Clone()).ToList();
+        var leaf = TallyLeaf.Parse(moved[1].Text)!;
+        moved[1].Text = (leaf with { IdeaId = Guid.Parse(leaf.IdeaId == Guid.Parse(ideas[0].Id) ? ideas[1].Id : ideas[0].Id) }).Text;
+
+        Assert.Equal(1, await VerifyAsync(moved, seal.Root));
+        Assert.Equal(1, await VerifyAsync(export.Skip(1).ToList(), seal.Root));
+    }
+
+    private async Task<List<SealedLeaf>> ExportAsync(string cycleId)
+    {
+        using var call = mesh.Partner.Voting.ExportSealedCycle(new ExportSealedCycleRequest { CycleId = cycleId });
+        var leaves = new List<SealedLeaf>();
+        await foreach (var leaf in call.ResponseStream.ReadAllAsync())
+        {
+            leaves.Add(leaf);
+        }
+        return leaves;
+    }
+
+    private static bool Verifies(VoteReceipt receipt, string root) =>
+        TallyLeaf.Parse(receipt.Leaf.Text) is { } leaf
+        && MerkleTree.Verifies(leaf.Hash(), receipt.Leaf.Index, receipt.Seal.LeafCount, receipt.Proof.Select(Convert.FromHexString).ToList(), Convert.FromHexString(root));
+
+    /// <summary>Runs <c>./mesh verify</c>'s command on the export written as JSON, as grpcurl writes a stream; answers its exit code.</summary>
+    private static async Task<int> VerifyAsync(IEnumerable<SealedLeaf> export, string root)
+    {
+        var file = Path.GetTempFileName();
+        try
+        {
+            await File.WriteAllLinesAsync(file, export.Select(l => JsonFormatter.Default.Format(l)));
+            var apphost = Path.Combine(LocalState.RepoRoot, "AppHost", "bin", LocalState.Configuration, "net10.0", "ConductorMesh.AppHost.dll");
+            using var verify = Process.Start(new ProcessStartInfo("dotnet", [apphost, "verify", file, root]) { RedirectStandardOutput = true })!;
+            var output = await verify.StandardOutput.ReadToEndAsync();
+            await verify.WaitForExitAsync();
+            Assert.Contains(verify.ExitCode == 0 ? "MATCH:" : "NO MATCH:", output);
+            return verify.ExitCode;
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+}
