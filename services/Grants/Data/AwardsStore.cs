@@ -47,6 +47,21 @@ public sealed class AwardsStore(NpgsqlDataSource dataSource)
             "SELECT idea_id, tier, votes, rank, awarded, outcome FROM rankings WHERE cycle_id = @cycleId ORDER BY position, tier, rank", new { cycleId })).AsList();
     }
 
+    /// <summary>The seal of a closed cycle's votes, as Voting gave it at the close; null for a cycle not closed.</summary>
+    public async Task<Voting.V1.CycleSeal?> SealAsync(Guid cycleId, CancellationToken ct)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        var seal = await connection.QuerySingleOrDefaultAsync<(string Root, long LeafCount, long CountedVotes, long RemovedVotes, DateTime SealedAt, string Algorithm)?>(
+            "SELECT root, leaf_count, counted_votes, removed_votes, sealed_at, algorithm FROM cycle_seals WHERE cycle_id = @cycleId", new { cycleId });
+        return seal is { } s
+            ? new Voting.V1.CycleSeal
+            {
+                Root = s.Root, LeafCount = s.LeafCount, CountedVotes = s.CountedVotes, RemovedVotes = s.RemovedVotes,
+                SealedAt = Google.Protobuf.WellKnownTypes.Timestamp.FromDateTime(DateTime.SpecifyKind(s.SealedAt, DateTimeKind.Utc)), Algorithm = s.Algorithm,
+            }
+            : null;
+    }
+
     /// <summary>Records the payment; the same reference again changes nothing.</summary>
     public Task<AwardRow> DisburseAsync(Guid id, string reference, CancellationToken ct) =>
         SettleAsync(id, Disbursed, reference, (award, currency) =>

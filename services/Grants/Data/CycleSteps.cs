@@ -72,6 +72,11 @@ public sealed class CycleSteps(NpgsqlDataSource dataSource, GrantsStore store, V
             }
             cycle = await CloseSubmissionsAsync(tx, cycle);
             await AwardAsync(tx, cycle, final.Tallies);
+            await tx.Connection!.ExecuteAsync(
+                """
+                INSERT INTO cycle_seals (cycle_id, root, leaf_count, counted_votes, removed_votes, sealed_at, algorithm)
+                VALUES (@cycleId, @Root, @LeafCount, @CountedVotes, @RemovedVotes, @sealedAt, @Algorithm)
+                """, new { cycleId, final.Seal.Root, final.Seal.LeafCount, final.Seal.CountedVotes, final.Seal.RemovedVotes, sealedAt = final.Seal.SealedAt.ToDateTime(), final.Seal.Algorithm }, tx);
             return cycle;
         }, ct);
     }

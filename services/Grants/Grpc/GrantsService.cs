@@ -135,6 +135,7 @@ public sealed class GrantsService(GrantsStore store, CycleSteps steps, AwardsSto
         var results = new CycleResults { Cycle = (await store.GetCycleAsync(cycleId, ct)).ToProto() };
         results.Awards.AddRange((await awards.ListAsync(new AwardFilter(null, cycleId, null, null, null, 10_000), ct)).Select(a => a.ToProto()));
         results.Ranking.AddRange((await awards.RankingsAsync(cycleId, ct)).Select(r => r.ToProto()));
+        results.Seal = await awards.SealAsync(cycleId, ct);
         return results;
     }
 }

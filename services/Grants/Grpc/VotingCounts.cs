@@ -4,8 +4,8 @@ using Grpc.Core;
 
 namespace ConductorMesh.Grants.Grpc;
 
-/// <summary>When Voting closed a cycle's vote, and the final counts it closed with.</summary>
-public sealed record FinalCount(DateTime ClosedAt, IReadOnlyList<Tally> Tallies);
+/// <summary>When Voting closed a cycle's vote, the final counts it closed with, and the seal of the votes they count.</summary>
+public sealed record FinalCount(DateTime ClosedAt, IReadOnlyList<Tally> Tallies, CycleSeal Seal);
 
 /// <summary>
 /// Asks Voting to close a cycle's vote and give its final counts, from PostgreSQL. Voting
@@ -18,8 +18,13 @@ public sealed class VotingCounts(VotingApi.VotingApiClient voting, ILogger<Votin
         try
         {
             var final = await voting.FinalizeCycleAsync(new FinalizeCycleRequest { CycleId = cycleId.ToString() }, cancellationToken: ct);
+            // Results are never published without the root of the votes they count.
+            if (final.Seal is not { Root.Length: > 0 } seal)
+            {
+                throw new RpcException(new Status(StatusCode.Unavailable, "Voting closed the vote but gave no seal of it"));
+            }
             return new FinalCount(final.ClosedAt.ToDateTime(),
-                final.Tallies.Select(t => new Tally(Guid.Parse(t.IdeaId), t.Tier, t.Votes, t.LastVoteAt.ToDateTime(), t.Withdrawn)).ToList());
+                final.Tallies.Select(t => new Tally(Guid.Parse(t.IdeaId), t.Tier, t.Votes, t.LastVoteAt.ToDateTime(), t.Withdrawn)).ToList(), seal);
         }
         catch (RpcException e) when (e.StatusCode is not StatusCode.Cancelled)
         {

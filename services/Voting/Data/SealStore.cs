@@ -1,5 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
+using ConductorMesh.Contracts;
+using ConductorMesh.ServiceDefaults.Messaging;
 using ConductorMesh.Verification;
 using Dapper;
 using Npgsql;
@@ -51,6 +53,8 @@ public static class SealStore
             INSERT INTO cycle_seals (cycle_id, root, leaves, counted, removed) VALUES (@cycleId, @root, @leaves, @total, @removed)
             RETURNING root, leaves, counted, removed, sealed_at
             """, new { cycleId, root, leaves = (long)hashes.Count, total, removed = hashes.Count - total }, tx);
+        await tx.EnqueueAsync(new CycleSealed(cycleId, Convert.ToHexStringLower(root), seal.Leaves, seal.Counted, seal.Removed, Algorithm,
+            [.. counted.OrderBy(c => c.Key.ToString("D"), StringComparer.Ordinal).Select(c => new SealedTotal(c.Key, c.Value.Votes))]));
         return (seal, counted);
     }
 

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using ConductorMesh.AppHost;
+using ConductorMesh.Contracts;
 using ConductorMesh.Grants.V1;
 using ConductorMesh.Ideas.V1;
 using ConductorMesh.Verification;
@@ -103,6 +104,28 @@ public sealed class SealTests(MeshFixture mesh)
 
         Assert.Equal(1, await VerifyAsync(moved, seal.Root));
         Assert.Equal(1, await VerifyAsync(export.Skip(1).ToList(), seal.Root));
+    }
+
+    [Fact]
+    public async Task A_cycles_results_carry_its_root_and_the_awards_counts_are_the_exports_totals()
+    {
+        var (_, cycle) = await scenario.OpenCycleAsync(1_000_000, Scenario.FiveK);
+        var ideas = new[] { await scenario.ApprovedAsync(cycle, "Winner", "5k", "author-w"), await scenario.ApprovedAsync(cycle, "Runner-up", "5k", "author-r") };
+        await scenario.VoteAsync(ideas[0], 4);
+        await scenario.VoteAsync(ideas[1], 3);
+
+        var results = await mesh.Grants.CloseCycleAsync(new CloseCycleRequest { CycleId = cycle.Id });
+
+        Assert.Equal(7, results.Seal.CountedVotes);
+        Assert.Equal(results.Seal, (await mesh.Grants.GetCycleResultsAsync(new GetCycleRequest { CycleId = cycle.Id })).Seal);
+        var export = await ExportAsync(cycle.Id);
+        var check = SealedExport.Check(export.Select(l => TallyLeaf.Parse(l.Text)!).ToList(), Convert.FromHexString(results.Seal.Root));
+        Assert.True(check.Matches);
+        Assert.Equal(results.Ranking.ToDictionary(r => Guid.Parse(r.IdeaId), r => r.Votes).OrderBy(r => r.Key), check.Totals.OrderBy(t => t.Key));
+        Assert.Equal(ideas[0].Id, results.Awards.Single().IdeaId);
+        var sealedEvent = await mesh.Bus.WaitFor<CycleSealed>(e => e.CycleId == Guid.Parse(cycle.Id), "the cycle's CycleSealed");
+        Assert.Equal((results.Seal.Root, 7L), (sealedEvent.Root, sealedEvent.CountedVotes));
+        Assert.Equal(check.Totals.OrderBy(t => t.Key), sealedEvent.Totals.ToDictionary(t => t.IdeaId, t => t.Votes).OrderBy(t => t.Key));
     }
 
     private async Task<List<SealedLeaf>> ExportAsync(string cycleId)
