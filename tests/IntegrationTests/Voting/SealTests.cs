@@ -107,6 +107,28 @@ public sealed class SealTests(MeshFixture mesh)
     }
 
     [Fact]
+    public async Task A_receipt_is_checked_offline_against_the_published_root_only()
+    {
+        var (_, cycle) = await scenario.OpenCycleAsync(1_000_000, Scenario.FiveK);
+        var idea = await scenario.ApprovedAsync(cycle, "Receipted", "5k", "author-receipted");
+        var voters = await mesh.NewMembersAsync(5, "receipted");
+        var votes = new List<CastVoteResponse>();
+        foreach (var voter in voters)
+        {
+            votes.Add(await scenario.CastAsync(voter, idea));
+        }
+        var published = (await mesh.Grants.CloseCycleAsync(new CloseCycleRequest { CycleId = cycle.Id })).Seal.Root;
+        var receipt = await mesh.Voting.GetVoteReceiptAsync(new GetVoteReceiptRequest { VoteId = votes[2].VoteId, VoterId = voters[2] }, mesh.AsMember(voters[2]));
+
+        Assert.Equal(0, await VerifyAsync(["--receipt"], [receipt], published));
+        Assert.Equal(1, await VerifyAsync(["--receipt"], [receipt], new string('0', 64)));
+        var forged = receipt.Clone();
+        forged.Seal.Root = new string('0', 64); // a receipt's own claim does not matter: the published root does
+        forged.Proof[0] = new string('1', 64);
+        Assert.Equal(1, await VerifyAsync(["--receipt"], [forged], published));
+    }
+
+    [Fact]
     public async Task A_cycles_results_carry_its_root_and_the_awards_counts_are_the_exports_totals()
     {
         var (_, cycle) = await scenario.OpenCycleAsync(1_000_000, Scenario.FiveK);
@@ -143,18 +165,20 @@ public sealed class SealTests(MeshFixture mesh)
         TallyLeaf.Parse(receipt.Leaf.Text) is { } leaf
         && MerkleTree.Verifies(leaf.Hash(), receipt.Leaf.Index, receipt.Seal.LeafCount, receipt.Proof.Select(Convert.FromHexString).ToList(), Convert.FromHexString(root));
 
-    /// <summary>Runs <c>./mesh verify</c>'s command on the export written as JSON, as grpcurl writes a stream; answers its exit code.</summary>
-    private static async Task<int> VerifyAsync(IEnumerable<SealedLeaf> export, string root)
+    private static Task<int> VerifyAsync(IEnumerable<SealedLeaf> export, string root) => VerifyAsync([], export, root);
+
+    /// <summary>Runs <c>./mesh verify</c>'s command on messages written as JSON, as grpcurl writes them; answers its exit code.</summary>
+    private static async Task<int> VerifyAsync(string[] options, IEnumerable<IMessage> messages, string root)
     {
         var file = Path.GetTempFileName();
         try
         {
-            await File.WriteAllLinesAsync(file, export.Select(l => JsonFormatter.Default.Format(l)));
+            await File.WriteAllLinesAsync(file, messages.Select(m => JsonFormatter.Default.Format(m)));
             var apphost = Path.Combine(LocalState.RepoRoot, "AppHost", "bin", LocalState.Configuration, "net10.0", "ConductorMesh.AppHost.dll");
-            using var verify = Process.Start(new ProcessStartInfo("dotnet", [apphost, "verify", file, root]) { RedirectStandardOutput = true })!;
+            using var verify = Process.Start(new ProcessStartInfo("dotnet", [apphost, "verify", .. options, file, root]) { RedirectStandardOutput = true })!;
             var output = await verify.StandardOutput.ReadToEndAsync();
             await verify.WaitForExitAsync();
-            Assert.Contains(verify.ExitCode == 0 ? "MATCH:" : "NO MATCH:", output);
+            Assert.Contains(verify.ExitCode == 0 ? (options is [] ? "MATCH:" : "VERIFIED:") : (options is [] ? "NO MATCH:" : "NOT VERIFIED:"), output);
             return verify.ExitCode;
         }
         finally
