@@ -217,6 +217,42 @@ await using var system = await TestSystem.StartAsync(CancellationToken.None);
         report.Note($"Peak memory (VmHWM) of {service}: {peak:0} MB (target <= 250 MB).");
     }
     json["peak_rss_mb"] = peaks;
+
+    // Sealing at the close: a cycle of 1,000,000 votes, one in a hundred held and never accepted,
+    // closed by FinalizeCycle (the seal and the final tallies, in one transaction). The votes are
+    // written straight into Voting's vote log, as a month of voting leaves it: cast through the API
+    // at the bulk rate above they would take minutes. After the memory peaks, which it would raise.
+    var sealCycle = await grants.OpenCycleAsync(new OpenCycleRequest
+    {
+        ProgramId = (await grants.CreateProgramAsync(new CreateProgramRequest { Name = "Sealed", BudgetMinor = 1_000_000, DailyVoteAllowance = 1_000 })).Id, Name = "sealed",
+    });
+    var sealBallot = await BallotAsync(sealCycle.Id, 20, "Sealed");
+    foreach (var idea in sealBallot)
+    {
+        // One vote for each idea through the API, so Voting has the cycle and its ideas on its ballot.
+        var (voter, token) = voters.Next();
+        await voting.CastVoteAsync(new CastVoteRequest { VoterId = voter, IdeaId = idea, Channel = VoteChannel.Web }, token);
+    }
+    await using (var votingDb = new Npgsql.NpgsqlConnection(await system.ConnectionStringAsync("votingdb")))
+    {
+        await votingDb.OpenAsync();
+        await using var fill = new Npgsql.NpgsqlCommand(
+            """
+            INSERT INTO votes (id, idea_id, cycle_id, program_id, voter_id, vote_day, channel, cast_at, review)
+            SELECT gen_random_uuid(), (@ideas::uuid[])[1 + i % 20], c.cycle_id, c.program_id, 'sealed-voter-' || i, current_date, 'web',
+                   clock_timestamp() - make_interval(secs => i / 1000.0), CASE WHEN i % 100 = 0 THEN 'held' ELSE 'none' END
+            FROM generate_series(1, 1000000 - 20) i, ballot_cycles c WHERE c.cycle_id = @cycle
+            """, votingDb) { CommandTimeout = 600 };
+        fill.Parameters.AddWithValue("ideas", sealBallot.Select(Guid.Parse).ToArray());
+        fill.Parameters.AddWithValue("cycle", Guid.Parse(sealCycle.Id));
+        await fill.ExecuteNonQueryAsync();
+    }
+    var sealClock = System.Diagnostics.Stopwatch.StartNew();
+    var sealedTallies = await voting.FinalizeCycleAsync(new FinalizeCycleRequest { CycleId = sealCycle.Id }, deadline: DateTime.UtcNow.AddMinutes(5));
+    var sealSeconds = sealClock.Elapsed.TotalSeconds;
+    report.Add(new Figures($"FinalizeCycle: seal {sealedTallies.Seal.LeafCount:N0} votes (p50 = seconds x 1000)", 1, sealedTallies.Seal.LeafCount / sealSeconds, sealSeconds * 1000, sealSeconds * 1000, 1, 0), null, "<= 2 s");
+    report.Note($"Sealing: {sealedTallies.Seal.LeafCount:N0} votes ({sealedTallies.Seal.RemovedVotes:N0} removed) sealed and counted by FinalizeCycle in {sealSeconds:0.00} s.");
+    json["seal_1m_votes_s"] = Math.Round(sealSeconds, 2);
     var (markdown, written) = report.Write(LocalState.RepoRoot);
     Console.WriteLine($"Wrote {markdown} and {written}");
 }
