@@ -27,10 +27,16 @@ public sealed class MerkleTree
         {
             var nodes = level.Length / HashSize;
             var up = new byte[(nodes + 1) / 2 * HashSize];
-            for (var i = 0; i + 1 < nodes; i += 2)
+            var (below, pairs) = (level, nodes / 2);
+            // A large level's pairs are hashed on every core: a sealed cycle can have millions of leaves.
+            var parts = pairs >= 16_384 ? Environment.ProcessorCount : 1;
+            Parallel.For(0, parts, part =>
             {
-                NodeHash(level.AsSpan(i * HashSize, HashSize), level.AsSpan((i + 1) * HashSize, HashSize), up.AsSpan(i / 2 * HashSize, HashSize));
-            }
+                for (var pair = pairs * part / parts; pair < pairs * (part + 1) / parts; pair++)
+                {
+                    NodeHash(below.AsSpan(2 * pair * HashSize, HashSize), below.AsSpan((2 * pair + 1) * HashSize, HashSize), up.AsSpan(pair * HashSize, HashSize));
+                }
+            });
             if (nodes % 2 == 1)
             {
                 level.AsSpan((nodes - 1) * HashSize, HashSize).CopyTo(up.AsSpan((nodes - 1) / 2 * HashSize));

@@ -7,8 +7,7 @@ namespace ConductorMesh.Verification;
 public static class SealedExport
 {
     /// <summary>The order of a cycle's leaves: by vote id, as its lowercase text sorts (vote ids are UUIDv7, so by time).</summary>
-    public static IEnumerable<TallyLeaf> InOrder(IEnumerable<TallyLeaf> leaves) =>
-        leaves.OrderBy(l => l.VoteId.ToString("D"), StringComparer.Ordinal);
+    public static IEnumerable<TallyLeaf> InOrder(IEnumerable<TallyLeaf> leaves) => leaves.OrderBy(l => TallyLeaf.OrderKey(l.VoteId));
 
     public static MerkleTree Tree(IReadOnlyList<TallyLeaf> ordered) => new(ordered.Select(l => l.Hash()).ToList());
 

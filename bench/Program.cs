@@ -218,7 +218,8 @@ await using var system = await TestSystem.StartAsync(CancellationToken.None);
     }
     json["peak_rss_mb"] = peaks;
 
-    // Sealing at the close: a cycle of 1,000,000 votes, one in a hundred held and never accepted,
+    // Sealing at the close: a cycle of 1,000,000 votes by 100,000 voters (ten days of votes each),
+    // one in a hundred held and never accepted,
     // closed by FinalizeCycle (the seal and the final tallies, in one transaction). The votes are
     // written straight into Voting's vote log, as a month of voting leaves it: cast through the API
     // at the bulk rate above they would take minutes. After the memory peaks, which it would raise.
@@ -239,7 +240,7 @@ await using var system = await TestSystem.StartAsync(CancellationToken.None);
         await using var fill = new Npgsql.NpgsqlCommand(
             """
             INSERT INTO votes (id, idea_id, cycle_id, program_id, voter_id, vote_day, channel, cast_at, review)
-            SELECT gen_random_uuid(), (@ideas::uuid[])[1 + i % 20], c.cycle_id, c.program_id, 'sealed-voter-' || i, current_date, 'web',
+            SELECT gen_random_uuid(), (@ideas::uuid[])[1 + i % 20], c.cycle_id, c.program_id, 'sealed-voter-' || i % 100000, current_date - i / 100000, 'web',
                    clock_timestamp() - make_interval(secs => i / 1000.0), CASE WHEN i % 100 = 0 THEN 'held' ELSE 'none' END
             FROM generate_series(1, 1000000 - 20) i, ballot_cycles c WHERE c.cycle_id = @cycle
             """, votingDb) { CommandTimeout = 600 };

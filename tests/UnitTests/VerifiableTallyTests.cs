@@ -87,6 +87,17 @@ public sealed class VerifiableTallyTests
     }
 
     [Fact]
+    public void A_leaf_hashes_its_text_and_vote_ids_sort_as_their_text()
+    {
+        foreach (var leaf in Leaves(14))
+        {
+            Assert.Equal(MerkleTree.LeafHash(System.Text.Encoding.UTF8.GetBytes(leaf.Text)), leaf.Hash());
+        }
+        var ids = Enumerable.Range(0, 1_000).Select(_ => Guid.NewGuid()).ToList();
+        Assert.Equal(ids.Select(i => i.ToString("D")).Order(StringComparer.Ordinal), ids.OrderBy(TallyLeaf.OrderKey).Select(i => i.ToString("D")));
+    }
+
+    [Fact]
     public void A_leaf_reads_back_from_its_one_spelling_only()
     {
         var leaf = Leaves(7)[6];

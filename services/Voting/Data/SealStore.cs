@@ -35,42 +35,79 @@ public static class SealStore
     public static async Task<(Seal Seal, Dictionary<Guid, (long Votes, DateTime LastVoteAt)> Counted)> SealAsync(
         NpgsqlConnection connection, NpgsqlTransaction tx, Guid cycleId, CancellationToken ct)
     {
-        var hashes = new List<byte[]>();
+        var leaves = await AllLeavesAsync(connection, tx, cycleId, ct);
         var counted = new Dictionary<Guid, (long Votes, DateTime LastVoteAt)>();
-        await foreach (var leaf in LeavesAsync(connection, tx, cycleId, ct))
+        foreach (var leaf in leaves.Where(l => l.IsCounted))
         {
-            hashes.Add(leaf.Hash());
-            if (leaf.IsCounted)
-            {
-                var (votes, last) = counted.GetValueOrDefault(leaf.IdeaId);
-                counted[leaf.IdeaId] = (votes + 1, leaf.CastAt > last ? leaf.CastAt : last);
-            }
+            var (votes, last) = counted.GetValueOrDefault(leaf.IdeaId);
+            counted[leaf.IdeaId] = (votes + 1, leaf.CastAt > last ? leaf.CastAt : last);
         }
-        var root = new MerkleTree(hashes).Root;
+        var root = TreeOf(leaves).Root;
         var total = counted.Values.Sum(c => c.Votes);
         var seal = await connection.QuerySingleAsync<Seal>(
             """
             INSERT INTO cycle_seals (cycle_id, root, leaves, counted, removed) VALUES (@cycleId, @root, @leaves, @total, @removed)
             RETURNING root, leaves, counted, removed, sealed_at
-            """, new { cycleId, root, leaves = (long)hashes.Count, total, removed = hashes.Count - total }, tx);
+            """, new { cycleId, root, leaves = (long)leaves.Length, total, removed = leaves.Length - total }, tx);
         await tx.EnqueueAsync(new CycleSealed(cycleId, Convert.ToHexStringLower(root), seal.Leaves, seal.Counted, seal.Removed, Algorithm,
             [.. counted.OrderBy(c => c.Key.ToString("D"), StringComparer.Ordinal).Select(c => new SealedTotal(c.Key, c.Value.Votes))]));
         return (seal, counted);
     }
 
-    /// <summary>The cycle's leaves in the tree's order: by vote id (PostgreSQL orders uuids as their text sorts).</summary>
+    /// <summary>The tree of a cycle's leaves, in their order, their hashes made on every core.</summary>
+    public static MerkleTree TreeOf(TallyLeaf[] leaves)
+    {
+        var hashes = new byte[leaves.Length][];
+        Parallel.For(0, leaves.Length, i => hashes[i] = leaves[i].Hash());
+        return new MerkleTree(hashes);
+    }
+
+    /// <summary>
+    /// Every leaf of the cycle, in the tree's order, at once: read unordered, each voter's pseudonym
+    /// made once and on every core, then sorted by vote id here rather than by PostgreSQL, whose sort
+    /// of a million rows spills to disk. The same leaves as <see cref="LeavesAsync"/>, which streams them.
+    /// </summary>
+    public static async Task<TallyLeaf[]> AllLeavesAsync(NpgsqlConnection connection, NpgsqlTransaction? tx, Guid cycleId, CancellationToken ct)
+    {
+        var key = await ProgramKeyAsync(connection, tx, cycleId);
+        var rows = new List<(Guid Id, Guid IdeaId, DateTime CastAt, string VoterId, bool Counted)>();
+        await using (var command = new NpgsqlCommand(
+            $"SELECT v.id, v.idea_id, v.cast_at, v.voter_id, {VoteReviews.CountedSql} FROM votes v WHERE v.cycle_id = @cycleId", connection, tx))
+        {
+            command.Parameters.AddWithValue("cycleId", cycleId);
+            await using var reader = await command.ExecuteReaderAsync(ct);
+            while (await reader.ReadAsync(ct))
+            {
+                rows.Add((reader.GetGuid(0), reader.GetGuid(1), reader.GetDateTime(2), reader.GetString(3), reader.GetBoolean(4)));
+            }
+        }
+        var voters = rows.Select(r => r.VoterId).Distinct().ToArray();
+        var pseudonyms = new string[voters.Length];
+        Parallel.For(0, voters.Length, i => pseudonyms[i] = TallyLeaf.Pseudonym(key, voters[i]));
+        var pseudonymOf = voters.Zip(pseudonyms).ToDictionary(p => p.First, p => p.Second);
+        var leaves = rows.Select(r => new TallyLeaf(r.Id, r.IdeaId, r.CastAt, pseudonymOf[r.VoterId], r.Counted ? null : TallyLeaf.VelocityThreshold)).ToArray();
+        Array.Sort(leaves.Select(l => TallyLeaf.OrderKey(l.VoteId)).ToArray(), leaves);
+        return leaves;
+    }
+
+    /// <summary>The cycle's leaves in the tree's order, one by one: by vote id, which PostgreSQL orders as the ids' text sorts.</summary>
     public static async IAsyncEnumerable<TallyLeaf> LeavesAsync(
         NpgsqlConnection connection, NpgsqlTransaction? tx, Guid cycleId, [EnumeratorCancellation] CancellationToken ct)
     {
         var key = await ProgramKeyAsync(connection, tx, cycleId);
+        var pseudonyms = new Dictionary<string, string>();
         await using var command = new NpgsqlCommand(
             $"SELECT v.id, v.idea_id, v.cast_at, v.voter_id, {VoteReviews.CountedSql} FROM votes v WHERE v.cycle_id = @cycleId ORDER BY v.id", connection, tx);
         command.Parameters.AddWithValue("cycleId", cycleId);
         await using var reader = await command.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct))
         {
-            yield return new TallyLeaf(reader.GetGuid(0), reader.GetGuid(1), reader.GetDateTime(2), TallyLeaf.Pseudonym(key, reader.GetString(3)),
-                reader.GetBoolean(4) ? null : TallyLeaf.VelocityThreshold);
+            var voter = reader.GetString(3);
+            if (!pseudonyms.TryGetValue(voter, out var pseudonym))
+            {
+                pseudonyms[voter] = pseudonym = TallyLeaf.Pseudonym(key, voter);
+            }
+            yield return new TallyLeaf(reader.GetGuid(0), reader.GetGuid(1), reader.GetDateTime(2), pseudonym, reader.GetBoolean(4) ? null : TallyLeaf.VelocityThreshold);
         }
     }
 

@@ -39,19 +39,15 @@ public sealed class SealedTrees(NpgsqlDataSource dataSource)
             {
                 return null;
             }
-            var (hashes, ids) = (new List<byte[]>(), new List<Guid>());
-            await foreach (var leaf in SealStore.LeavesAsync(connection, null, cycleId, ct))
-            {
-                hashes.Add(leaf.Hash());
-                ids.Add(leaf.VoteId);
-            }
-            var tree = new MerkleTree(hashes);
+            var leaves = await SealStore.AllLeavesAsync(connection, null, cycleId, ct);
+            var tree = SealStore.TreeOf(leaves);
+            var ids = leaves.Select(l => l.VoteId).ToArray();
             if (!tree.Root.AsSpan().SequenceEqual(seal.Root))
             {
                 throw new InvalidOperationException($"The votes of cycle {cycleId} no longer give its sealed root {Convert.ToHexStringLower(seal.Root)}.");
             }
-            var built = new Sealed(seal, tree, [.. ids]);
-            trees.Set(cycleId, built, new MemoryCacheEntryOptions { Size = Math.Max(1, ids.Count), SlidingExpiration = TimeSpan.FromMinutes(30) });
+            var built = new Sealed(seal, tree, ids);
+            trees.Set(cycleId, built, new MemoryCacheEntryOptions { Size = Math.Max(1, ids.Length), SlidingExpiration = TimeSpan.FromMinutes(30) });
             return built;
         }
         finally
@@ -60,10 +56,12 @@ public sealed class SealedTrees(NpgsqlDataSource dataSource)
         }
     }
 
+    private static readonly Comparer<Guid> TreeOrder = Comparer<Guid>.Create((a, b) => TallyLeaf.OrderKey(a).CompareTo(TallyLeaf.OrderKey(b)));
+
     /// <summary>Where a vote sits in its sealed cycle's leaves (they are in the order of their ids' text).</summary>
     public static long IndexOf(Sealed tree, Guid voteId)
     {
-        var index = Array.BinarySearch(tree.VoteIds, voteId, Comparer<Guid>.Create((a, b) => string.CompareOrdinal(a.ToString("D"), b.ToString("D"))));
+        var index = Array.BinarySearch(tree.VoteIds, voteId, TreeOrder);
         return index >= 0 ? index : throw Check.NotFound($"Vote {voteId} is not among its cycle's sealed votes.");
     }
 }
