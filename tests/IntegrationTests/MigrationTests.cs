@@ -62,29 +62,16 @@ public sealed class MigrationTests(MeshFixture mesh)
         var voting = mesh.System.ProcessId("voting") ?? throw new InvalidOperationException("voting is not running");
         var settings = File.ReadAllText($"/proc/{voting}/environ").Split('\0', StringSplitOptions.RemoveEmptyEntries)
             .Select(v => v.Split('=', 2)).ToDictionary(v => v[0], v => v[1]);
-        var run = new System.Diagnostics.ProcessStartInfo("dotnet", [Path.Combine(LocalState.RepoRoot, "services", "Voting", "bin", LocalState.Configuration, "net10.0", "ConductorMesh.Voting.dll"), "--Mesh:MigrateOnly=true"])
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        foreach (var (name, value) in settings)
-        {
-            run.Environment[name] = value;
-        }
         // Voting's own address too: a job that started serving would find it taken, and fail.
-        run.Environment["ConnectionStrings__votingdb"] = database;
+        settings["ConnectionStrings__votingdb"] = database;
 
-        using var job = System.Diagnostics.Process.Start(run)!;
-        var output = job.StandardOutput.ReadToEndAsync();
-        var errors = job.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
-        await job.WaitForExitAsync(timeout.Token);
+        var job = await Commands.RunAsync("dotnet", [Commands.ServiceDll("Voting"), "--Mesh:MigrateOnly=true"], settings);
 
-        Assert.True(job.ExitCode == 0, $"exit {job.ExitCode}: {await output}{await errors}");
+        Assert.True(job.ExitCode == 0, $"exit {job.ExitCode}: {job.Output}{job.Errors}");
         await using var connection = new NpgsqlConnection(database);
         await connection.OpenAsync();
         Assert.Equal((long)Migrations.Length, await new NpgsqlCommand("SELECT count(*) FROM schema_versions", connection).ExecuteScalarAsync());
-        Assert.Contains("Database schema is up to date", await output);
+        Assert.Contains("Database schema is up to date", job.Output);
     }
 
     /// <summary>A new, empty database on the run's server; answers its connection string.</summary>

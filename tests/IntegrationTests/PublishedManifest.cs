@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json.Nodes;
 using ConductorMesh.AppHost;
 using ConductorMesh.ServiceDefaults.Auth;
@@ -43,21 +42,10 @@ public sealed class PublishedManifest
                 local.Secret("messaging-password"),
             };
             var manifest = Path.Combine(state, "manifest.json");
-            var apphost = Path.Combine(LocalState.RepoRoot, "AppHost", "bin", LocalState.Configuration, "net10.0", "ConductorMesh.AppHost.dll");
-            using var publish = Process.Start(new ProcessStartInfo("dotnet", [apphost, "--publisher", "manifest", "--output-path", manifest])
-            {
-                WorkingDirectory = Path.GetDirectoryName(apphost)!,
-                Environment = { ["Mesh__StateDirectory"] = state },
-                RedirectStandardOutput = true,
-                RedirectStandardError = true,
-            })!;
-            var output = publish.StandardOutput.ReadToEndAsync();
-            var errors = publish.StandardError.ReadToEndAsync();
-            using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
-            await publish.WaitForExitAsync(timeout.Token);
+            var publish = await Commands.MeshAsync(["--publisher", "manifest", "--output-path", manifest], new Dictionary<string, string> { ["Mesh__StateDirectory"] = state });
             if (publish.ExitCode != 0)
             {
-                throw new InvalidOperationException($"publishing the manifest failed: {await output}\n{await errors}");
+                throw new InvalidOperationException($"publishing the manifest failed: {publish.Output}\n{publish.Errors}");
             }
             return new PublishedManifest(await File.ReadAllTextAsync(manifest), secrets);
         }

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using ConductorMesh.AppHost;
 using k8s;
 using k8s.Models;
@@ -39,12 +38,11 @@ public sealed class RenderedOverlay
 
     public static async Task<RenderedOverlay> RenderAsync(string overlay)
     {
-        var rendered = await RunAsync("kubectl", ["kustomize", Path.Combine(LocalState.RepoRoot, "deploy", "kubernetes", "overlays", overlay)]);
+        var rendered = Succeeded(await Commands.RunAsync("kubectl", ["kustomize", Path.Combine(LocalState.RepoRoot, "deploy", "kubernetes", "overlays", overlay)]), "kubectl kustomize");
         var state = Directory.CreateTempSubdirectory("conductormesh-kubernetes-").FullName;
         try
         {
-            var apphost = Path.Combine(LocalState.RepoRoot, "AppHost", "bin", LocalState.Configuration, "net10.0", "ConductorMesh.AppHost.dll");
-            var secrets = await RunAsync("dotnet", [apphost, "kubernetes-secrets", overlay, "--state", state]);
+            var secrets = Succeeded(await Commands.MeshAsync(["kubernetes-secrets", overlay, "--state", state]), "./mesh kubernetes-secrets");
             var objects = new List<IKubernetesObject>();
             var operated = new List<Dictionary<object, object>>();
             foreach (var document in Documents(rendered))
@@ -71,16 +69,8 @@ public sealed class RenderedOverlay
     private static IEnumerable<string> Documents(string yaml) =>
         yaml.Split("\n---\n").Select(d => d.Trim()).Where(d => d.Length > 0 && d != "---").Select(d => d.StartsWith("---", StringComparison.Ordinal) ? d[3..] : d);
 
-    private static async Task<string> RunAsync(string command, string[] args)
-    {
-        var start = new ProcessStartInfo(command, args) { RedirectStandardOutput = true, RedirectStandardError = true };
-        using var process = Process.Start(start) ?? throw new InvalidOperationException($"{command} could not start");
-        var output = process.StandardOutput.ReadToEndAsync();
-        var errors = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
-        await process.WaitForExitAsync(timeout.Token);
-        return process.ExitCode == 0 ? await output : throw new InvalidOperationException($"{command} {string.Join(' ', args)} failed: {await errors}");
-    }
+    private static string Succeeded(Ended ended, string what) =>
+        ended.ExitCode == 0 ? ended.Output : throw new InvalidOperationException($"{what} failed: {ended.Errors}");
 
     /// <summary>The names of the environment variables a pod's container gets: its own and those of the ConfigMaps and Secrets it takes whole.</summary>
     public IReadOnlySet<string> EnvironmentOf(V1Container container)

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using ConductorMesh.AppHost;
 using ConductorMesh.Contracts;
 using ConductorMesh.Grants.V1;
@@ -174,11 +173,8 @@ public sealed class SealTests(MeshFixture mesh)
         try
         {
             await File.WriteAllLinesAsync(file, messages.Select(m => JsonFormatter.Default.Format(m)));
-            var apphost = Path.Combine(LocalState.RepoRoot, "AppHost", "bin", LocalState.Configuration, "net10.0", "ConductorMesh.AppHost.dll");
-            using var verify = Process.Start(new ProcessStartInfo("dotnet", [apphost, "verify", .. options, file, root]) { RedirectStandardOutput = true })!;
-            var output = await verify.StandardOutput.ReadToEndAsync();
-            await verify.WaitForExitAsync();
-            Assert.Contains(verify.ExitCode == 0 ? (options is [] ? "MATCH:" : "VERIFIED:") : (options is [] ? "NO MATCH:" : "NOT VERIFIED:"), output);
+            var verify = await Commands.MeshAsync(["verify", .. options, file, root]);
+            Assert.Contains(verify.ExitCode == 0 ? (options is [] ? "MATCH:" : "VERIFIED:") : (options is [] ? "NO MATCH:" : "NOT VERIFIED:"), verify.Output);
             return verify.ExitCode;
         }
         finally
