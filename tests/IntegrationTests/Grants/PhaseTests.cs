@@ -60,12 +60,21 @@ public sealed class PhaseTests(MeshFixture mesh)
     [Fact]
     public async Task Steps_missed_while_grants_was_down_are_made_once_when_it_is_back()
     {
-        var cycle = await OpenAsync("Restarted", In(2), null, In(4));
+        var cycle = await OpenAsync("Restarted", In(5), null, In(7));
+        // The opening has left Grants' outbox before Grants stops: only the later steps are missed.
+        await mesh.Bus.WaitFor<CycleOpened>(e => e.CycleId == Guid.Parse(cycle.Id), "the cycle's opening on the bus");
 
         await mesh.StopAsync("grants");
-        await Until(cycle.ClosesAt);
-        Assert.Equal([nameof(CycleOpened)], mesh.Bus.StepsOfCycle(cycle.Id));
-        await mesh.StartAsync("grants");
+        try
+        {
+            await Until(cycle.ClosesAt);
+            Assert.Equal([nameof(CycleOpened)], mesh.Bus.StepsOfCycle(cycle.Id));
+        }
+        finally
+        {
+            // Started again whatever happened, so the tests after this one find Grants running.
+            await mesh.StartAsync("grants");
+        }
 
         await mesh.Bus.WaitFor<CycleClosed>(e => e.CycleId == Guid.Parse(cycle.Id), "the missed close after the restart");
         Assert.Equal(AllSteps, mesh.Bus.StepsOfCycle(cycle.Id));
