@@ -39,8 +39,8 @@ public static class VerifyCommand
             Console.Error.WriteLine($"mesh verify: {e.Message}\n{Usage}");
             return 2;
         }
-        var (matches, count, totals, removed) = SealedExport.Check(leaves, root);
-        var computed = Convert.ToHexStringLower(SealedExport.Tree(leaves).Root);
+        var (matches, given, count, totals, removed) = SealedExport.Check(leaves, root);
+        var computed = Convert.ToHexStringLower(given);
         Console.WriteLine(matches
             ? $"MATCH: the {count.ToString("N0", CultureInfo.InvariantCulture)} leaves give root {computed}."
             : $"NO MATCH: the {count.ToString("N0", CultureInfo.InvariantCulture)} leaves give root {computed}, not {rootHex.ToLowerInvariant()} (or are not in the tree's order).");

@@ -19,6 +19,10 @@ public sealed record TallyLeaf(Guid VoteId, Guid IdeaId, DateTime CastAt, string
 
     public bool IsCounted => Removal is null;
 
+    /// <summary>A vote of the vote log as a leaf: counted, or removed by the velocity threshold (the one reason a vote is not counted).</summary>
+    public static TallyLeaf Of(Guid voteId, Guid ideaId, DateTime castAt, string pseudonym, bool counted) =>
+        new(voteId, ideaId, castAt, pseudonym, counted ? null : VelocityThreshold);
+
     /// <summary>The leaf's text: <c>counted|vote|idea|cast_at|voter</c> or <c>removed|vote|idea|cast_at|voter|category</c>.</summary>
     public string Text
     {

@@ -24,6 +24,9 @@ public static class SealStore
     /// <summary>The leaf format and tree of docs/verification.md.</summary>
     public const string Algorithm = "conductormesh-tally-v1";
 
+    /// <summary>What a leaf is made of, of a query's <c>votes v</c>; the last column is whether the vote counts.</summary>
+    private const string LeafColumns = $"v.id, v.idea_id, v.cast_at, v.voter_id, {VoteReviews.CountedSql}";
+
     public static Task<Seal?> ReadAsync(NpgsqlConnection connection, NpgsqlTransaction? tx, Guid cycleId) =>
         connection.QuerySingleOrDefaultAsync<Seal?>(
             "SELECT root, leaves, counted, removed, sealed_at FROM cycle_seals WHERE cycle_id = @cycleId", new { cycleId }, tx);
@@ -42,7 +45,7 @@ public static class SealStore
             var (votes, last) = counted.GetValueOrDefault(leaf.IdeaId);
             counted[leaf.IdeaId] = (votes + 1, leaf.CastAt > last ? leaf.CastAt : last);
         }
-        var root = TreeOf(leaves).Root;
+        var root = SealedExport.Tree(leaves).Root;
         var total = counted.Values.Sum(c => c.Votes);
         var seal = await connection.QuerySingleAsync<Seal>(
             """
@@ -52,14 +55,6 @@ public static class SealStore
         await tx.EnqueueAsync(new CycleSealed(cycleId, Convert.ToHexStringLower(root), seal.Leaves, seal.Counted, seal.Removed, Algorithm,
             [.. counted.OrderBy(c => c.Key.ToString("D"), StringComparer.Ordinal).Select(c => new SealedTotal(c.Key, c.Value.Votes))]));
         return (seal, counted);
-    }
-
-    /// <summary>The tree of a cycle's leaves, in their order, their hashes made on every core.</summary>
-    public static MerkleTree TreeOf(TallyLeaf[] leaves)
-    {
-        var hashes = new byte[leaves.Length][];
-        Parallel.For(0, leaves.Length, i => hashes[i] = leaves[i].Hash());
-        return new MerkleTree(hashes);
     }
 
     /// <summary>
@@ -72,7 +67,7 @@ public static class SealStore
         var key = await ProgramKeyAsync(connection, tx, cycleId);
         var rows = new List<(Guid Id, Guid IdeaId, DateTime CastAt, string VoterId, bool Counted)>();
         await using (var command = new NpgsqlCommand(
-            $"SELECT v.id, v.idea_id, v.cast_at, v.voter_id, {VoteReviews.CountedSql} FROM votes v WHERE v.cycle_id = @cycleId", connection, tx))
+            $"SELECT {LeafColumns} FROM votes v WHERE v.cycle_id = @cycleId", connection, tx))
         {
             command.Parameters.AddWithValue("cycleId", cycleId);
             await using var reader = await command.ExecuteReaderAsync(ct);
@@ -85,7 +80,7 @@ public static class SealStore
         var pseudonyms = new string[voters.Length];
         Parallel.For(0, voters.Length, i => pseudonyms[i] = TallyLeaf.Pseudonym(key, voters[i]));
         var pseudonymOf = voters.Zip(pseudonyms).ToDictionary(p => p.First, p => p.Second);
-        var leaves = rows.Select(r => new TallyLeaf(r.Id, r.IdeaId, r.CastAt, pseudonymOf[r.VoterId], r.Counted ? null : TallyLeaf.VelocityThreshold)).ToArray();
+        var leaves = rows.Select(r => TallyLeaf.Of(r.Id, r.IdeaId, r.CastAt, pseudonymOf[r.VoterId], r.Counted)).ToArray();
         Array.Sort(leaves.Select(l => TallyLeaf.OrderKey(l.VoteId)).ToArray(), leaves);
         return leaves;
     }
@@ -97,7 +92,7 @@ public static class SealStore
         var key = await ProgramKeyAsync(connection, tx, cycleId);
         var pseudonyms = new Dictionary<string, string>();
         await using var command = new NpgsqlCommand(
-            $"SELECT v.id, v.idea_id, v.cast_at, v.voter_id, {VoteReviews.CountedSql} FROM votes v WHERE v.cycle_id = @cycleId ORDER BY v.id", connection, tx);
+            $"SELECT {LeafColumns} FROM votes v WHERE v.cycle_id = @cycleId ORDER BY v.id", connection, tx);
         command.Parameters.AddWithValue("cycleId", cycleId);
         await using var reader = await command.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct))
@@ -107,7 +102,7 @@ public static class SealStore
             {
                 pseudonyms[voter] = pseudonym = TallyLeaf.Pseudonym(key, voter);
             }
-            yield return new TallyLeaf(reader.GetGuid(0), reader.GetGuid(1), reader.GetDateTime(2), pseudonym, reader.GetBoolean(4) ? null : TallyLeaf.VelocityThreshold);
+            yield return TallyLeaf.Of(reader.GetGuid(0), reader.GetGuid(1), reader.GetDateTime(2), pseudonym, reader.GetBoolean(4));
         }
     }
 
@@ -121,7 +116,7 @@ public static class SealStore
             return null;
         }
         var key = await ProgramKeyAsync(connection, null, v.CycleId);
-        return (v.CycleId, v.VoterId, new TallyLeaf(voteId, v.IdeaId, v.CastAt, TallyLeaf.Pseudonym(key, v.VoterId), v.Counted ? null : TallyLeaf.VelocityThreshold));
+        return (v.CycleId, v.VoterId, TallyLeaf.Of(voteId, v.IdeaId, v.CastAt, TallyLeaf.Pseudonym(key, v.VoterId), v.Counted));
     }
 
     /// <summary>The program's pseudonym key, made at its first seal.</summary>

@@ -6,9 +6,10 @@ using Npgsql;
 namespace ConductorMesh.Voting.Data;
 
 /// <summary>
-/// The trees of sealed cycles, built again from their leaves for receipts and kept a while: a
-/// cycle's receipts are asked for together, after its results are published. A tree is checked
-/// against the stored root before it answers anything.
+/// Sealed cycles for receipts and exports. A cycle's tree is built again from its leaves and kept a
+/// while: its receipts are asked for together, after its results are published. A tree is checked
+/// against the stored root before it answers anything. Exports stream the leaves straight from the
+/// vote log, in the tree's order.
 /// </summary>
 public sealed class SealedTrees(NpgsqlDataSource dataSource)
 {
@@ -40,7 +41,7 @@ public sealed class SealedTrees(NpgsqlDataSource dataSource)
                 return null;
             }
             var leaves = await SealStore.AllLeavesAsync(connection, null, cycleId, ct);
-            var tree = SealStore.TreeOf(leaves);
+            var tree = SealedExport.Tree(leaves);
             var ids = leaves.Select(l => l.VoteId).ToArray();
             if (!tree.Root.AsSpan().SequenceEqual(seal.Root))
             {
@@ -53,6 +54,35 @@ public sealed class SealedTrees(NpgsqlDataSource dataSource)
         finally
         {
             building.Release();
+        }
+    }
+
+    /// <summary>A vote's leaf with its cycle and voter; null for an unknown vote.</summary>
+    public async Task<(Guid CycleId, string VoterId, TallyLeaf Leaf)?> LeafOfAsync(Guid voteId, CancellationToken ct)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        return await SealStore.LeafOfAsync(connection, voteId);
+    }
+
+    /// <summary>A sealed cycle's leaves in order, one by one; null while the cycle is not sealed.</summary>
+    public async Task<IAsyncEnumerable<TallyLeaf>?> LeavesAsync(Guid cycleId, CancellationToken ct)
+    {
+        await using (var connection = await dataSource.OpenConnectionAsync(ct))
+        {
+            if (await SealStore.ReadAsync(connection, null, cycleId) is null)
+            {
+                return null;
+            }
+        }
+        return Stream(cycleId, ct);
+    }
+
+    private async IAsyncEnumerable<TallyLeaf> Stream(Guid cycleId, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        await foreach (var leaf in SealStore.LeavesAsync(connection, null, cycleId, ct))
+        {
+            yield return leaf;
         }
     }
 

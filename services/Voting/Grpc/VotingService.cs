@@ -12,7 +12,7 @@ namespace ConductorMesh.Voting.Grpc;
 /// <summary>The Voting API; the review of held votes is in the partial file beside this one.</summary>
 public sealed partial class VotingService(
     BallotDirectory directory, VoteWriter writer, VoteStore votes, TallyStore tally, Leaderboards leaderboards, BoardPages pages, LeaderboardWatch watch, StandingsAccess access,
-    HeldVotesStore held, FinalStandings final, SealedTrees sealedTrees, Npgsql.NpgsqlDataSource dataSource, ErrorMapping errors)
+    HeldVotesStore held, FinalStandings final, SealedTrees sealedTrees, ErrorMapping errors)
     : VotingApi.VotingApiBase
 {
     public const int MaxBulkVotes = 10_000;
@@ -225,9 +225,8 @@ public sealed partial class VotingService(
     {
         var voteId = Check.Id(request.VoteId, "vote_id");
         var voterId = Check.Text(request.VoterId, "voter_id", 200);
-        await using var connection = await dataSource.OpenConnectionAsync(context.CancellationToken);
         // Another voter's vote reads as no vote at all: a receipt does not say who voted.
-        if (await SealStore.LeafOfAsync(connection, voteId) is not { } vote || vote.VoterId != voterId)
+        if (await sealedTrees.LeafOfAsync(voteId, context.CancellationToken) is not { } vote || vote.VoterId != voterId)
         {
             throw Check.NotFound($"Voter {voterId} has no vote with id {voteId}.");
         }
@@ -243,13 +242,10 @@ public sealed partial class VotingService(
     {
         var cycleId = Check.Id(request.CycleId, "cycle_id");
         await directory.EnsureCycleAsync(cycleId, context.CancellationToken);
-        await using var connection = await dataSource.OpenConnectionAsync(context.CancellationToken);
-        if (await SealStore.ReadAsync(connection, null, cycleId) is null)
-        {
-            throw Check.Precondition($"The vote of cycle {cycleId} has not closed yet; its votes are sealed, and exported, when it closes.");
-        }
+        var leaves = await sealedTrees.LeavesAsync(cycleId, context.CancellationToken)
+            ?? throw Check.Precondition($"The vote of cycle {cycleId} has not closed yet; its votes are sealed, and exported, when it closes.");
         var index = 0L;
-        await foreach (var leaf in SealStore.LeavesAsync(connection, null, cycleId, context.CancellationToken))
+        await foreach (var leaf in leaves)
         {
             await responseStream.WriteAsync(LeafOf(index++, leaf), context.CancellationToken);
         }
